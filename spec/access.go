@@ -1,0 +1,101 @@
+package spec
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Action returns the action called name, or nil.
+func (p *Profile) Action(name string) *Action { return p.actionByName[name] }
+
+// Rule returns the rule with the given id, or nil.
+func (p *Profile) Rule(id string) *Rule { return p.ruleByID[id] }
+
+// MustRule returns the rule with the given id and panics if there is none.
+// Use it only for ids that the package's own code names.
+func (p *Profile) MustRule(id string) *Rule {
+	r := p.ruleByID[id]
+	if r == nil {
+		panic("spec: profile " + p.Name + " has no rule " + id)
+	}
+	return r
+}
+
+// RulesByRank returns every rule in strict precedence order (lowest rank
+// first). The slice is shared: do not modify it.
+func (p *Profile) RulesByRank() []*Rule { return p.byRank }
+
+// Status returns the HTTP status that goes with an error code: the status of
+// the rule whose primary code it is. It is the one code → status table that
+// both the emulator and the client side use.
+func (p *Profile) Status(code string) (int, bool) {
+	s, ok := p.statusByCode[code]
+	return s, ok
+}
+
+// Common returns the common parameter called name, or nil.
+func (p *Profile) Common(name string) *Common { return p.commonByName[name] }
+
+// CommonByHeader returns the common parameter carried by an ACS3 header
+// (any case), or nil.
+func (p *Profile) CommonByHeader(header string) *Common {
+	return p.commonByHdr[strings.ToLower(header)]
+}
+
+// ENIIDValid reports whether id has the form of a server-chosen ENI ID.
+func (p *Profile) ENIIDValid(id string) bool { return p.eniID.MatchString(id) }
+
+// RequestIDValid reports whether id has the form of a RequestId.
+func (p *Profile) RequestIDValid(id string) bool { return p.requestID.MatchString(id) }
+
+// MACValid reports whether mac has the form of an ENI MAC address.
+func (p *Profile) MACValid(mac string) bool { return p.mac.MatchString(mac) }
+
+// ContentType returns the Content-Type the official SDKs require for format
+// ("JSON" or "XML").
+func (p *Profile) ContentType(format string) string { return p.Responses.ContentTypes[format] }
+
+// Param returns the parameter that accepts the wire name, or nil. For a
+// RepeatList X.N it accepts "X.N" and X.1 … X.max_items.
+func (a *Action) Param(name string) *Param {
+	if p := a.paramByName[name]; p != nil && p.Type != "RepeatList" {
+		return p
+	}
+	base, idx, ok := splitIndex(name)
+	if !ok {
+		if p := a.paramByName[strings.TrimSuffix(name, ".N")]; p != nil && p.Type == "RepeatList" {
+			return p
+		}
+		return nil
+	}
+	p := a.paramByName[base]
+	if p == nil || p.Type != "RepeatList" || idx < 1 || idx > p.MaxItems {
+		return nil
+	}
+	return p
+}
+
+// Required returns the action's required parameters, those the gateway
+// checks (Action) excluded.
+func (a *Action) Required() []*Param {
+	var out []*Param
+	for _, p := range a.Params {
+		if p.Required && !p.Gateway {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// splitIndex splits "X.3" into ("X", 3).
+func splitIndex(name string) (string, int, bool) {
+	dot := strings.LastIndexByte(name, '.')
+	if dot <= 0 {
+		return "", 0, false
+	}
+	idx, err := strconv.Atoi(name[dot+1:])
+	if err != nil || name[dot+1] == '0' || name[dot+1] == '+' || name[dot+1] == '-' {
+		return "", 0, false
+	}
+	return name[:dot], idx, true
+}
