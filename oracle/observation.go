@@ -42,10 +42,11 @@ type Observation struct {
 	Message   string
 	Recommend string
 
-	// CreateNetworkInterface (newer responses may add the others).
+	// CreateNetworkInterface. Created holds the fields newer responses add
+	// (Status, VpcId, PrivateIpAddress, MacAddress, …); nil when the body had
+	// only RequestId and NetworkInterfaceId.
 	NetworkInterfaceID string
-	PrivateIPAddress   string
-	MACAddress         string
+	Created            *ENIView
 
 	// DescribeNetworkInterfaces.
 	ENIs       []ENIView

@@ -47,6 +47,7 @@ type Request struct {
 	Params    map[string]string
 	Accept    string    // the Accept header, for the response format
 	Sig       SigStatus // whether the signature verifies
+	TooLarge  bool      // the body exceeded the gateway's max_request_bytes (its parameters are dropped)
 	NonceSeen time.Time // when this SignatureNonce was last accepted; zero if never
 	Now       time.Time // the server's clock when the request arrived
 }

@@ -65,6 +65,7 @@ type Gateway struct {
 	V3Algorithm      string    `json:"v3_algorithm"`
 	V3SignedHeaders  []string  `json:"v3_signed_headers"`
 	DefaultFormat    string    `json:"default_format"`
+	MaxRequestBytes  int64     `json:"max_request_bytes"`
 	Common           []*Common `json:"common"`
 }
 
