@@ -21,7 +21,9 @@ type World struct {
 }
 
 // Account is one AccessKey. A main account owns resources; a RAM user acts on
-// its main account's resources, within its permissions.
+// its main account's resources, within its permissions. A main account may
+// have several keys (entries with the same UID); its settings (ENIQuota,
+// RAMUnsupported) go on the first.
 type Account struct {
 	AccessKeyID     string `json:"access_key_id" yaml:"access_key_id"`
 	AccessKeySecret string `json:"access_key_secret" yaml:"access_key_secret"`
@@ -172,6 +174,9 @@ func (v *validator) accounts() {
 		}
 		switch a.Type {
 		case "main":
+			if first := v.firstMain(a.UID); first != i && (a.ENIQuota != nil || a.RAMUnsupported != nil) {
+				v.bad(p+".uid", "eni_quota and ram_unsupported belong to the account: set them on accounts[%d], its first key", first)
+			}
 			for r, q := range a.ENIQuota {
 				if q < 0 || v.region(r) == nil {
 					v.bad(p+".eni_quota", "region %q with quota %d: want a known region and a quota ≥ 0", r, q)
@@ -185,6 +190,15 @@ func (v *validator) accounts() {
 			v.bad(p+".type", "%q is not main or ram", a.Type)
 		}
 	}
+}
+
+func (v *validator) firstMain(uid string) int {
+	for i, a := range v.w.Accounts {
+		if a.Type == "main" && a.UID == uid {
+			return i
+		}
+	}
+	return -1
 }
 
 func (v *validator) region(id string) *Region {

@@ -1,0 +1,116 @@
+package oracle
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// listing is what a DescribeNetworkInterfaces request selects.
+type listing struct {
+	all          []eniRec // matching known ENIs in creation order, doubtful ones included
+	doubtful     int      // how many of all may be gone
+	pending      int      // how many unobserved creates may also match
+	number, size int      // the page asked for
+}
+
+func (l *listing) page() []eniRec {
+	from := (l.number - 1) * l.size
+	if from >= len(l.all) || from < 0 {
+		return nil
+	}
+	return l.all[from:min(from+l.size, len(l.all))]
+}
+
+func (m *Model) listing(s *State, p *Prediction) listing {
+	e := p.ev
+	l := listing{number: intParam(e.r, "PageNumber", 1), size: intParam(e.r, "PageSize", 10)}
+	if e.region == nil || e.owner == "" {
+		return l
+	}
+	ids := map[string]bool{}
+	for name, v := range e.r.Params {
+		if v != "" && e.action.Param(name) != nil && e.action.Param(name).Type == "RepeatList" {
+			ids[v] = true
+		}
+	}
+	vsw, _ := e.r.Param("VSwitchId")
+	vpc, _ := e.r.Param("VpcId")
+	for _, rec := range s.lane(e.owner, e.region.ID) {
+		if (len(ids) == 0 || ids[rec.ID]) && (vsw == "" || vsw == rec.VSwitch) && (vpc == "" || vpc == rec.VPC) {
+			l.all = append(l.all, rec)
+			if rec.Maybe {
+				l.doubtful++
+			}
+		}
+	}
+	l.pending, _ = s.pending.Get(LaneOf(e.owner, e.region.ID))
+	return l
+}
+
+func intParam(r *Request, name string, def int) int {
+	if v, ok := r.Param(name); ok {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+	}
+	return def
+}
+
+// described checks a DescribeNetworkInterfaces answer against the listing.
+// With an uncertain lane, the count may vary within what the unobserved
+// outcomes allow, and unknown IDs may appear up to the pending creates.
+func (c *checker) described() {
+	l := c.m.listing(c.s, c.p)
+	lo, hi := len(l.all)-l.doubtful, len(l.all)+l.pending
+	if c.o.TotalCount < lo || c.o.TotalCount > hi {
+		c.hard("TotalCount", countRange(lo, hi), strconv.Itoa(c.o.TotalCount), "the listing does not count the ENIs that match")
+	}
+	known := map[string]eniRec{}
+	for _, e := range l.all {
+		known[e.ID] = e
+	}
+	seen, unknown := map[string]bool{}, 0
+	for _, v := range c.o.ENIs {
+		e, ok := known[v.NetworkInterfaceID]
+		switch {
+		case seen[v.NetworkInterfaceID]:
+			c.hard("listing", "each ENI once", v.NetworkInterfaceID+" twice", "the page lists an ENI twice")
+		case ok:
+			c.eniFields(e, v, e.IP != "")
+		default:
+			unknown++
+		}
+		seen[v.NetworkInterfaceID] = true
+	}
+	if unknown > l.pending {
+		c.hard("listing", "only ENIs that match", fmt.Sprintf("%d unknown ENIs", unknown), "the page lists ENIs that do not exist or do not match the filter")
+	}
+	c.pageComplete(l, seen)
+}
+
+// pageComplete checks that a page holds what it must: when the whole
+// listing fits in one page, every certain ENI; otherwise the right number.
+func (c *checker) pageComplete(l listing, seen map[string]bool) {
+	page := l.page()
+	if l.doubtful > 0 || l.pending > 0 {
+		return
+	}
+	if len(l.all) > l.size {
+		if len(c.o.ENIs) != len(page) {
+			c.hard("listing", fmt.Sprintf("%d ENIs on page %d", len(page), l.number), strconv.Itoa(len(c.o.ENIs)), "the page holds the wrong number of ENIs")
+		}
+		return
+	}
+	for _, e := range page {
+		if !seen[e.ID] {
+			c.hard("listing", e.ID+" listed", "absent", "a live ENI that matches the filter is missing from the listing")
+		}
+	}
+}
+
+func countRange(lo, hi int) string {
+	if lo == hi {
+		return strconv.Itoa(lo)
+	}
+	return fmt.Sprintf("%d to %d", lo, hi)
+}

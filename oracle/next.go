@@ -1,0 +1,155 @@
+package oracle
+
+// Next returns the state after a request predicted p was answered with o.
+// It learns what the server chose (the ENI ID, its address and MAC) from o.
+// An answer it could not read (Unknown, Garbled) leaves the state uncertain
+// where the request could have taken effect, never wrong. When the target
+// diverged, Next follows what the target says happened, so that later
+// predictions (and the cleanup) account for ENIs it created anyway.
+func (m *Model) Next(s State, p *Prediction, o *Observation) State {
+	switch {
+	case o.Kind != Answered:
+		return m.unobserved(s, p)
+	case o.Failed() || o.Status < 200 || o.Status > 299:
+		return s
+	}
+	switch p.Action {
+	case m.Spec.Subject:
+		return m.learnCreate(s, p, o)
+	case "DeleteNetworkInterface":
+		if rec, ok := s.enis.Get(p.ev.r.Get("NetworkInterfaceId")); ok && rec.Owner == p.ev.owner {
+			return s.removeENI(rec)
+		}
+	case "DescribeNetworkInterfaces":
+		return m.learnListing(s, p, o)
+	}
+	return s
+}
+
+// unobserved records that a request may or may not have taken effect.
+func (m *Model) unobserved(s State, p *Prediction) State {
+	if !p.Success() {
+		return s // a request that must fail changes nothing, whatever was lost
+	}
+	e := p.ev
+	switch p.Action {
+	case m.Spec.Subject:
+		if p.Replay != "" || e.pending != nil {
+			return s
+		}
+		rec := e.newENI("", "")
+		rec.Maybe = true
+		s = s.addENI(rec)
+		if e.hash != "" {
+			// addENI named the placeholder after the sequence number it took
+			s.tokens = s.tokens.Set(tokenKey(e.owner, e.token), tokenRec{Hash: e.hash, ID: placeholderID(s.seq)})
+		}
+	case "DeleteNetworkInterface":
+		if rec, ok := s.enis.Get(e.r.Get("NetworkInterfaceId")); ok && !rec.Maybe {
+			doubtful := rec
+			doubtful.Maybe = true
+			s = s.replace(rec, doubtful)
+		}
+	}
+	return s
+}
+
+func (m *Model) learnCreate(s State, p *Prediction, o *Observation) State {
+	e := p.ev
+	id := o.NetworkInterfaceID
+	if p.Replay != "" || id == "" || placeholder(id) {
+		return s
+	}
+	rec := e.newENI(id, "")
+	if v := o.Created; v != nil {
+		rec.MAC = v.MACAddress
+		if rec.IP == "" && e.vsw != nil {
+			rec.IP = v.PrivateIPAddress // checked by Check; learned either way
+		}
+	}
+	if e.pending != nil {
+		if ph, ok := s.enis.Get(e.pending.ID); ok {
+			s = s.removeENI(ph)
+		}
+	}
+	if _, known := s.enis.Get(id); !known {
+		s = s.addENI(rec)
+	}
+	if e.hash != "" {
+		s.tokens = s.tokens.Set(tokenKey(e.owner, e.token), tokenRec{Hash: e.hash, ID: id})
+	}
+	return s
+}
+
+// learnListing learns from a DescribeNetworkInterfaces answer: addresses and
+// MACs that were never shown, and ENIs that may be gone but are listed.
+// A complete, unfiltered listing of a lane also settles every pending create
+// and doubtful delete in it.
+func (m *Model) learnListing(s State, p *Prediction, o *Observation) State {
+	e := p.ev
+	if e.region == nil || e.owner == "" {
+		return s
+	}
+	listed := map[string]ENIView{}
+	for _, v := range o.ENIs {
+		listed[v.NetworkInterfaceID] = v
+		rec, ok := s.enis.Get(v.NetworkInterfaceID)
+		if !ok || rec.Owner != e.owner {
+			continue
+		}
+		updated := rec
+		updated.Maybe = false
+		if updated.IP == "" {
+			updated.IP = v.PrivateIPAddress
+		}
+		if updated.MAC == "" {
+			updated.MAC = v.MACAddress
+		}
+		if updated != rec {
+			s = s.replace(rec, updated)
+		}
+	}
+	if !completeListing(e, o) {
+		return s
+	}
+	return s.settle(e.owner, e.region.ID, listed)
+}
+
+// completeListing reports whether o lists every ENI of the lane.
+func completeListing(e eval, o *Observation) bool {
+	for name, v := range e.r.Params {
+		if v != "" && (name == "VSwitchId" || name == "VpcId" || e.action.Param(name) != nil && e.action.Param(name).Type == "RepeatList") {
+			return false
+		}
+	}
+	return o.PageNumber <= 1 && len(o.ENIs) == o.TotalCount
+}
+
+// settle makes a lane exact from a complete listing: placeholders and ENIs
+// not listed go, listed ENIs the model did not know come in.
+func (s State) settle(owner, region string, listed map[string]ENIView) State {
+	var drop []eniRec
+	s.enis.Range(func(_ string, rec eniRec) bool {
+		if rec.Owner == owner && rec.Region == region {
+			if _, ok := listed[rec.ID]; !ok || placeholder(rec.ID) {
+				drop = append(drop, rec)
+			}
+		}
+		return true
+	})
+	for _, rec := range drop {
+		s = s.removeENI(rec)
+	}
+	for id, v := range listed {
+		if _, ok := s.enis.Get(id); ok || placeholder(id) {
+			continue
+		}
+		var sg string
+		if len(v.SecurityGroupIDs) > 0 {
+			sg = v.SecurityGroupIDs[0]
+		}
+		s = s.addENI(eniRec{ENI: ENI{ID: id, VSwitch: v.VSwitchID, SecurityGroup: sg, IP: v.PrivateIPAddress, MAC: v.MACAddress,
+			Name: v.NetworkInterfaceName, Description: v.Description}, Owner: owner, Region: region, VPC: v.VpcID, Zone: v.ZoneID})
+	}
+	return s
+}

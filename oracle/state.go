@@ -1,0 +1,298 @@
+package oracle
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"sort"
+	"strconv"
+)
+
+// State is the model's view of a target: the World plus every ENI, address
+// and token since. It is a value: no method mutates it, Next returns a new
+// one, and copies share structure, so keeping old states is cheap.
+//
+// Outcomes the harness could not observe (a timeout, a 5xx, a garbled body)
+// leave the state uncertain rather than wrong: counters are kept as ranges
+// [lo, hi], a create of unknown outcome is "pending", a delete of unknown
+// outcome leaves the ENI "doubtful". Predictions that depend on those say so
+// (Prediction.Maybe); a full DescribeNetworkInterfaces listing settles them.
+type State struct {
+	ix      *index
+	enis    pmap[eniRec]   // known ENIs by ID (some may be doubtful)
+	ips     pmap[string]   // ipKey(vswitch, ip) → ENI ID; "" for a non-ENI use, pendingIP for a pending create
+	counts  pmap[span]     // counter key → [lo, hi]
+	tokens  pmap[tokenRec] // tokenKey(owner, token) → record (its ID a placeholder while pending)
+	issued  pmap[struct{}] // every ENI ID a target ever returned
+	pending pmap[int]      // lane → creates of unknown outcome
+	seq     int64          // creation order, for DescribeNetworkInterfaces
+}
+
+const pendingIP = "?"
+
+// span is a counter whose exact value is unknown within [lo, hi].
+type span struct{ lo, hi int }
+
+type eniRec struct {
+	ENI
+	Owner, Region, VPC, Zone string
+	Seq                      int64
+	// Maybe: the ENI may not exist; its create (placeholder ID) or its
+	// delete (real ID) was never observed.
+	Maybe bool
+}
+
+type tokenRec struct {
+	Hash string // the request's parameters, canonical
+	ID   string // the ENI it created; a placeholder while the create's outcome is unknown
+}
+
+// index is the immutable, looked-up form of a World.
+type index struct {
+	world    *World
+	accounts map[string]*Account // by AccessKeyId
+	mains    map[string]*Account // main accounts by UID
+	regions  map[string]*Region
+	vpcs     map[string]*VPC
+	vsws     map[string]*vswInfo
+	sgs      map[string]*SecurityGroup
+}
+
+type vswInfo struct {
+	*VSwitch
+	vpc    *VPC
+	net    netip.Prefix
+	usable int
+}
+
+// NewState indexes a world and returns the state before any request. The
+// world must be valid (see World.Validate); NewState returns its problems
+// otherwise. The world must not be modified afterwards.
+func NewState(w *World) (State, error) {
+	if errs := w.Validate(); len(errs) > 0 {
+		var all []error
+		for _, e := range errs {
+			all = append(all, e)
+		}
+		return State{}, fmt.Errorf("invalid world: %w", errors.Join(all...))
+	}
+	ix := newIndex(w)
+	s := State{ix: ix}
+	for _, sw := range w.VSwitches {
+		for _, ip := range sw.UsedIPs {
+			s.ips = s.ips.Set(ipKey(sw.ID, ip), "")
+			s.counts = addSpan(s.counts, vswKey(sw.ID), 1, 1)
+		}
+	}
+	for _, e := range w.ENIs {
+		sw := ix.vsws[e.VSwitch]
+		s = s.addENI(eniRec{ENI: e, Owner: sw.vpc.Owner, Region: sw.vpc.Region, VPC: sw.vpc.ID, Zone: sw.Zone})
+	}
+	return s, nil
+}
+
+func newIndex(w *World) *index {
+	ix := &index{world: w, accounts: map[string]*Account{}, mains: map[string]*Account{},
+		regions: map[string]*Region{}, vpcs: map[string]*VPC{}, vsws: map[string]*vswInfo{}, sgs: map[string]*SecurityGroup{}}
+	for i := range w.Accounts {
+		a := &w.Accounts[i]
+		ix.accounts[a.AccessKeyID] = a
+		if a.Type == "main" && ix.mains[a.UID] == nil {
+			ix.mains[a.UID] = a
+		}
+	}
+	for i := range w.Regions {
+		ix.regions[w.Regions[i].ID] = &w.Regions[i]
+	}
+	for i := range w.VPCs {
+		ix.vpcs[w.VPCs[i].ID] = &w.VPCs[i]
+	}
+	for i := range w.VSwitches {
+		sw := &w.VSwitches[i]
+		net := netip.MustParsePrefix(sw.CIDR)
+		ix.vsws[sw.ID] = &vswInfo{VSwitch: sw, vpc: ix.vpcs[sw.VPC], net: net, usable: usableCount(net)}
+	}
+	for i := range w.SecurityGroups {
+		ix.sgs[w.SecurityGroups[i].ID] = &w.SecurityGroups[i]
+	}
+	return ix
+}
+
+// World returns the world the state started from. Do not modify it.
+func (s State) World() *World { return s.ix.world }
+
+// Account returns the account of an AccessKeyId, or nil.
+func (s State) Account(accessKeyID string) *Account { return s.ix.accounts[accessKeyID] }
+
+// quota is the ENI quota of owner in region.
+func (s State) quota(owner, region string) int {
+	if q, ok := s.ix.mains[owner].ENIQuota[region]; ok {
+		return q
+	}
+	if q := s.ix.regions[region].ENIQuota; q > 0 {
+		return q
+	}
+	return DefaultENIQuota
+}
+
+func capacity(g *SecurityGroup) int {
+	if g.Capacity > 0 {
+		return g.Capacity
+	}
+	return DefaultSGCapacity
+}
+
+// Counter keys. They join parts with NUL, which no ID contains.
+func quotaKey(owner, region string) string { return "q\x00" + owner + "\x00" + region }
+func sgKey(sg string) string               { return "sg\x00" + sg }
+func vswKey(vsw string) string             { return "vsw\x00" + vsw }
+func unknownIPKey(vsw string) string       { return "unk\x00" + vsw }
+func ipKey(vsw, ip string) string          { return vsw + "\x00" + ip }
+func tokenKey(owner, token string) string  { return owner + "\x00" + token }
+
+// LaneOf names the partition of state that requests of owner in region read
+// and write. Requests in different lanes never affect each other's outcomes.
+func LaneOf(owner, region string) string { return owner + "/" + region }
+
+func addSpan(m pmap[span], key string, dlo, dhi int) pmap[span] {
+	v, _ := m.Get(key)
+	v.lo, v.hi = v.lo+dlo, v.hi+dhi
+	if v.lo < 0 {
+		v.lo = 0
+	}
+	return m.Set(key, v)
+}
+
+// addENI records an ENI with its counters and address. An ENI that may not
+// exist (rec.Maybe) raises only the upper bounds; a placeholder also counts
+// as pending in its lane.
+func (s State) addENI(e eniRec) State {
+	s.seq++
+	e.Seq = s.seq
+	if placeholder(e.ID) {
+		e.ID = placeholderID(s.seq)
+		s.pending = s.pending.Set(LaneOf(e.Owner, e.Region), s.pendingIn(e.Owner, e.Region)+1)
+	} else {
+		s.issued = s.issued.Set(e.ID, struct{}{})
+	}
+	s.enis = s.enis.Set(e.ID, e)
+	return s.count(e, 1)
+}
+
+// removeENI forgets an ENI (or placeholder) that certainly does not exist.
+func (s State) removeENI(e eniRec) State {
+	s.enis = s.enis.Delete(e.ID)
+	if placeholder(e.ID) {
+		s.pending = s.pending.Set(LaneOf(e.Owner, e.Region), s.pendingIn(e.Owner, e.Region)-1)
+	}
+	return s.count(e, -1)
+}
+
+// count moves the counters and the address map of e by d (+1 or -1).
+func (s State) count(e eniRec, d int) State {
+	lo := d
+	if e.Maybe {
+		lo = 0
+	}
+	switch {
+	case e.IP == "":
+		s.counts = addSpan(s.counts, unknownIPKey(e.VSwitch), lo, d)
+	case d > 0:
+		s.ips = s.ips.Set(ipKey(e.VSwitch, e.IP), e.ID)
+	default:
+		if holder, _ := s.ips.Get(ipKey(e.VSwitch, e.IP)); holder == e.ID {
+			s.ips = s.ips.Delete(ipKey(e.VSwitch, e.IP))
+		}
+	}
+	for _, k := range []string{quotaKey(e.Owner, e.Region), sgKey(e.SecurityGroup), vswKey(e.VSwitch)} {
+		s.counts = addSpan(s.counts, k, lo, d)
+	}
+	return s
+}
+
+// replace swaps an ENI record for an updated one (same or new ID).
+func (s State) replace(old, updated eniRec) State {
+	s = s.removeENI(old)
+	seq := s.seq
+	s.seq = old.Seq - 1
+	s = s.addENI(updated)
+	s.seq = seq
+	return s
+}
+
+// placeholder reports whether id stands for an ENI whose create was never
+// observed, so its real ID is unknown.
+func placeholder(id string) bool { return id == "" || id[0] == pendingIP[0] }
+
+func placeholderID(seq int64) string { return pendingIP + strconv.FormatInt(seq, 10) }
+
+func (s State) pendingIn(owner, region string) int {
+	n, _ := s.pending.Get(LaneOf(owner, region))
+	return n
+}
+
+// ENIs returns the known live ENIs (ones that may be gone included) of owner in
+// region in creation order.
+func (s State) ENIs(owner, region string) []ENI {
+	var out []ENI
+	for _, e := range s.lane(owner, region) {
+		out = append(out, e.ENI)
+	}
+	return out
+}
+
+// lane returns the ENIs of owner in region with real IDs, by creation order.
+func (s State) lane(owner, region string) []eniRec {
+	var out []eniRec
+	s.enis.Range(func(_ string, e eniRec) bool {
+		if e.Owner == owner && e.Region == region && !placeholder(e.ID) {
+			out = append(out, e)
+		}
+		return true
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
+	return out
+}
+
+// Issued reports whether a target has returned id before.
+func (s State) Issued(id string) bool { return s.issued.Has(id) }
+
+// Uncertain reports whether some outcome in the lane was not observed, so
+// that predictions there may allow more than one answer.
+func (s State) Uncertain(lane string) bool {
+	n, _ := s.pending.Get(lane)
+	if n > 0 {
+		return true
+	}
+	doubt := false
+	s.enis.Range(func(_ string, e eniRec) bool {
+		doubt = e.Maybe && LaneOf(e.Owner, e.Region) == lane
+		return !doubt
+	})
+	return doubt
+}
+
+// FreeIP returns a free usable address of a vSwitch, searching from the
+// offset-th usable address onwards, or false when none is free. The emulator
+// uses it to choose an address; its offset is the only randomness.
+func (s State) FreeIP(vswitch string, offset uint64) (string, bool) {
+	sw := s.ix.vsws[vswitch]
+	if sw == nil {
+		return "", false
+	}
+	first := sw.net.Masked().Addr().Next()
+	for i := 0; i < sw.usable; i++ {
+		a := addrAdd(first, int((offset+uint64(i))%uint64(sw.usable)))
+		if !s.ips.Has(ipKey(vswitch, a.String())) {
+			return a.String(), true
+		}
+	}
+	return "", false
+}
+
+func addrAdd(a netip.Addr, n int) netip.Addr {
+	b := a.As4()
+	v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+	v += uint32(n)
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+}
