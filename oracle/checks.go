@@ -1,10 +1,6 @@
 package oracle
 
-import (
-	"slices"
-
-	"github.com/eniconform/eniconform/spec"
-)
+import "slices"
 
 // This file is where each rule's condition lives. A rule in the spec data
 // names its check; the check reads the request and state, and the rule's
@@ -26,7 +22,7 @@ type verdict struct {
 }
 
 type check struct {
-	fn       func(e *eval, r *spec.Rule) verdict
+	kind     checkKind
 	stateful bool // reads the lane's mutable state
 }
 
@@ -49,42 +45,152 @@ func whenParam(cond bool, param string) verdict {
 	return miss
 }
 
-// checks maps a rule's Check name to its condition.
+// checkKind names a condition. Checks are dispatched by a switch rather
+// than through function values: an indirect call would move every eval to
+// the heap, and that was a third of a prediction's cost.
+type checkKind uint8
+
+const (
+	cTooLarge checkKind = iota + 1
+	cMethod
+	cSignatureIncomplete
+	cMissingCommon
+	cAction
+	cVersion
+	cSignatureMethod
+	cAccessKey
+	cAccessKeyInactive
+	cTimestampFormat
+	cTimestampExpired
+	cSignature
+	cNonce
+	cAccountExpired
+	cRAMAction
+	cRAMPermission
+	cUnsupported
+	cMissing
+	cFormat
+	cRegion
+	cToken
+	cVSwitch
+	cSecurityGroup
+	cSGClassic
+	cVPCMismatch
+	cENI
+	cQuota
+	cCapacity
+	cIPInCIDR
+	cIPReserved
+	cIPFree
+	cPool
+)
+
+// checks maps a rule's Check name (spec data) to its condition. Stateful
+// conditions read the lane's mutable state.
 var checks = map[string]check{
-	"too-large":            {fn: func(e *eval, _ *spec.Rule) verdict { return when(e.r.TooLarge) }},
-	"method":               {fn: checkMethod},
-	"signature-incomplete": {fn: func(e *eval, _ *spec.Rule) verdict { return when(e.r.Sig == SigMalformed) }},
-	"missing-common":       {fn: checkMissingCommon},
-	"action":               {fn: checkAction},
-	"version":              {fn: checkVersion},
-	"signature-method":     {fn: checkSignatureMethod},
-	"access-key":           {fn: checkAccessKey},
-	"access-key-inactive":  {fn: func(e *eval, _ *spec.Rule) verdict { return when(e.account != nil && e.account.Disabled) }},
-	"timestamp-format":     {fn: checkTimestampFormat},
-	"timestamp-expired":    {fn: checkTimestampExpired},
-	"signature":            {fn: checkSignature},
-	"nonce":                {fn: checkNonce},
-	"account-expired":      {fn: func(e *eval, _ *spec.Rule) verdict { return when(e.account != nil && e.account.Expired) }},
-	"ram-action":           {fn: checkRAMAction},
-	"ram-permission":       {fn: checkRAMPermission},
-	"unsupported":          {fn: checkUnsupported},
-	"missing":              {fn: checkMissing},
-	"format":               {fn: checkFormat},
-	"region":               {fn: checkRegion},
-	"token-mismatch":       {fn: checkToken, stateful: true},
-	"vswitch":              {fn: checkVSwitch},
-	"security-group":       {fn: checkSecurityGroup},
-	"sg-classic":           {fn: func(e *eval, _ *spec.Rule) verdict { return when(e.fresh() && e.sg != nil && e.sg.VPC == "") }},
-	"vpc-mismatch":         {fn: checkVPCMismatch},
-	"eni":                  {fn: checkENI, stateful: true},
-	"eni-quota":            {fn: checkQuota, stateful: true},
-	"sg-capacity":          {fn: checkCapacity, stateful: true},
-	"ip-in-cidr": {fn: func(e *eval, _ *spec.Rule) verdict {
+	"too-large": {kind: cTooLarge}, "method": {kind: cMethod}, "signature-incomplete": {kind: cSignatureIncomplete},
+	"missing-common": {kind: cMissingCommon}, "action": {kind: cAction}, "version": {kind: cVersion},
+	"signature-method": {kind: cSignatureMethod}, "access-key": {kind: cAccessKey},
+	"access-key-inactive": {kind: cAccessKeyInactive}, "timestamp-format": {kind: cTimestampFormat},
+	"timestamp-expired": {kind: cTimestampExpired}, "signature": {kind: cSignature}, "nonce": {kind: cNonce},
+	"account-expired": {kind: cAccountExpired}, "ram-action": {kind: cRAMAction}, "ram-permission": {kind: cRAMPermission},
+	"unsupported": {kind: cUnsupported}, "missing": {kind: cMissing}, "format": {kind: cFormat}, "region": {kind: cRegion},
+	"token-mismatch": {kind: cToken, stateful: true}, "vswitch": {kind: cVSwitch}, "security-group": {kind: cSecurityGroup},
+	"sg-classic": {kind: cSGClassic}, "vpc-mismatch": {kind: cVPCMismatch}, "eni": {kind: cENI, stateful: true},
+	"eni-quota": {kind: cQuota, stateful: true}, "sg-capacity": {kind: cCapacity, stateful: true},
+	"ip-in-cidr": {kind: cIPInCIDR}, "ip-reserved": {kind: cIPReserved}, "ip-free": {kind: cIPFree, stateful: true},
+	"pool": {kind: cPool, stateful: true},
+}
+
+// run evaluates one rule's condition.
+func (e *eval) run(r *boundRule) verdict {
+	switch r.kind {
+	case cTooLarge:
+		return when(e.r.TooLarge)
+	case cMethod:
+		return when(!slices.Contains(e.m.Spec.Gateway.Methods, e.r.Method))
+	case cSignatureIncomplete:
+		return when(e.r.Sig == SigMalformed)
+	case cMissingCommon:
+		return checkMissingCommon(e)
+	case cAction:
+		a, ok := e.param("Action")
+		return when(ok && e.m.Spec.Action(a) == nil)
+	case cVersion:
+		v, ok := e.param("Version")
+		return when(ok && v != e.m.Spec.Version)
+	case cSignatureMethod:
+		return checkSignatureMethod(e)
+	case cAccessKey:
+		_, ok := e.param("AccessKeyId")
+		return when(ok && e.account == nil)
+	case cAccessKeyInactive:
+		return when(e.account != nil && e.account.Disabled)
+	case cAccountExpired:
+		return when(e.account != nil && e.account.Expired)
+	}
+	return e.runRequest(r)
+}
+
+// runRequest evaluates the conditions past the access key.
+func (e *eval) runRequest(r *boundRule) verdict {
+	switch r.kind {
+	case cTimestampFormat:
+		_, ok := e.param("Timestamp")
+		return when(ok && !e.tsOK)
+	case cTimestampExpired:
+		return checkTimestampExpired(e)
+	case cSignature:
+		_, ok := e.param("Signature")
+		return when(ok && e.account != nil && e.r.Sig != SigValid && e.r.Sig != SigMalformed)
+	case cNonce:
+		return checkNonce(e)
+	case cRAMAction:
+		return checkRAMAction(e)
+	case cRAMPermission:
+		return checkRAMPermission(e)
+	case cUnsupported:
+		return whenParam(e.unsupported != "", e.unsupported)
+	case cMissing:
+		return checkMissing(e, r)
+	case cFormat:
+		return checkFormat(e, r)
+	case cRegion:
+		_, ok := e.param("RegionId")
+		return when(e.action != nil && ok && e.region == nil)
+	case cToken:
+		return checkToken(e)
+	}
+	return e.runResources(r)
+}
+
+// runResources evaluates the conditions on the resources a request names.
+func (e *eval) runResources(r *boundRule) verdict {
+	switch r.kind {
+	case cVSwitch:
+		return when(e.dangling("VSwitchId", e.vsw != nil))
+	case cSecurityGroup:
+		return when(e.dangling("SecurityGroupId", e.sg != nil))
+	case cSGClassic:
+		return when(e.fresh() && e.sg != nil && e.sg.VPC == "")
+	case cVPCMismatch:
+		return when(e.fresh() && e.vsw != nil && e.sg != nil && e.sg.VPC != "" && e.sg.VPC != e.vsw.VPC)
+	case cENI:
+		return checkENI(e)
+	case cQuota:
+		return checkQuota(e)
+	case cCapacity:
+		return checkCapacity(e)
+	case cIPInCIDR:
 		return when(e.fresh() && e.ipChecked() && !e.vsw.net.Contains(e.ip))
-	}},
-	"ip-reserved": {fn: checkReserved},
-	"ip-free":     {fn: checkIPFree, stateful: true},
-	"pool":        {fn: checkPool, stateful: true},
+	case cIPReserved:
+		return when(e.fresh() && e.ipChecked() && e.vsw.net.Contains(e.ip) && reserved(e.vsw.net, e.ip))
+	case cIPFree:
+		return checkIPFree(e)
+	case cPool:
+		return checkPool(e)
+	}
+	panic("oracle: check kind without a case") // NewModel binds only kinds in the table
 }
 
 // fresh reports whether the request is checked against resources, i.e. is
@@ -95,56 +201,32 @@ func (e *eval) fresh() bool { return e.replay == nil && e.pending == nil }
 // vSwitch is known, so the address can be checked against it.
 func (e *eval) ipChecked() bool { return e.ip.IsValid() && e.vsw != nil }
 
-func checkMethod(e *eval, _ *spec.Rule) verdict {
-	return when(!slices.Contains(e.m.Spec.Gateway.Methods, e.r.Method))
-}
-
-func checkMissingCommon(e *eval, _ *spec.Rule) verdict {
+func checkMissingCommon(e *eval) verdict {
 	for _, c := range e.m.Spec.Gateway.Common {
 		req := c.V1
 		if e.r.Scheme == V3 {
 			req = c.V3
 		}
-		if _, ok := e.r.Param(c.Name); req == "required" && !ok {
+		if _, ok := e.param(c.Name); req == "required" && !ok {
 			return verdict{hit: yes, param: c.Name}
 		}
 	}
 	return miss
 }
 
-func checkAction(e *eval, _ *spec.Rule) verdict {
-	a, ok := e.r.Param("Action")
-	return when(ok && e.m.Spec.Action(a) == nil)
-}
-
-func checkVersion(e *eval, _ *spec.Rule) verdict {
-	v, ok := e.r.Param("Version")
-	return when(ok && v != e.m.Spec.Version)
-}
-
-func checkSignatureMethod(e *eval, _ *spec.Rule) verdict {
+func checkSignatureMethod(e *eval) verdict {
 	if e.r.Scheme != V1 {
 		return miss
 	}
 	g := &e.m.Spec.Gateway
-	if v, ok := e.r.Param("SignatureMethod"); ok && v != g.SignatureMethod {
+	if v, ok := e.param("SignatureMethod"); ok && v != g.SignatureMethod {
 		return verdict{hit: yes, param: "SignatureMethod"}
 	}
-	v, ok := e.r.Param("SignatureVersion")
+	v, ok := e.param("SignatureVersion")
 	return whenParam(ok && v != g.SignatureVersion, "SignatureVersion")
 }
 
-func checkAccessKey(e *eval, _ *spec.Rule) verdict {
-	_, ok := e.r.Param("AccessKeyId")
-	return when(ok && e.account == nil)
-}
-
-func checkTimestampFormat(e *eval, _ *spec.Rule) verdict {
-	_, ok := e.r.Param("Timestamp")
-	return when(ok && !e.tsOK)
-}
-
-func checkTimestampExpired(e *eval, _ *spec.Rule) verdict {
+func checkTimestampExpired(e *eval) verdict {
 	if !e.tsOK {
 		return miss
 	}
@@ -152,18 +234,13 @@ func checkTimestampExpired(e *eval, _ *spec.Rule) verdict {
 	return when(d > e.m.Spec.Gateway.TimestampWindow() || -d > e.m.Spec.Gateway.TimestampWindow())
 }
 
-func checkSignature(e *eval, _ *spec.Rule) verdict {
-	_, ok := e.r.Param("Signature")
-	return when(ok && e.account != nil && e.r.Sig != SigValid && e.r.Sig != SigMalformed)
-}
-
-func checkNonce(e *eval, _ *spec.Rule) verdict {
-	_, ok := e.r.Param("SignatureNonce")
+func checkNonce(e *eval) verdict {
+	_, ok := e.param("SignatureNonce")
 	seen := e.r.NonceSeen
 	return when(ok && !seen.IsZero() && e.r.Now.Sub(seen) < e.m.Spec.Gateway.NonceWindow())
 }
 
-func checkRAMAction(e *eval, _ *spec.Rule) verdict {
+func checkRAMAction(e *eval) verdict {
 	if e.account == nil || e.account.Type != "ram" || e.action == nil {
 		return miss
 	}
@@ -171,7 +248,7 @@ func checkRAMAction(e *eval, _ *spec.Rule) verdict {
 	return when(main != nil && slices.Contains(main.RAMUnsupported, e.action.Name))
 }
 
-func checkRAMPermission(e *eval, _ *spec.Rule) verdict {
+func checkRAMPermission(e *eval) verdict {
 	if e.account == nil || e.account.Type != "ram" || e.action == nil {
 		return miss
 	}
@@ -179,61 +256,36 @@ func checkRAMPermission(e *eval, _ *spec.Rule) verdict {
 	return when(!slices.Contains(p, "*") && !slices.Contains(p, e.action.Name))
 }
 
-func checkUnsupported(e *eval, _ *spec.Rule) verdict {
-	if e.action == nil {
-		return miss
-	}
-	for name := range e.r.Params {
-		if e.m.Spec.Common(name) == nil && e.action.Param(name) == nil {
-			return verdict{hit: yes, param: name}
+func checkMissing(e *eval, r *boundRule) verdict {
+	for _, p := range r.params {
+		if _, ok := e.param(p.Name); p.Required && !ok {
+			return verdict{hit: yes, param: p.Name}
 		}
 	}
 	return miss
 }
 
-func checkMissing(e *eval, r *spec.Rule) verdict {
-	if e.action == nil {
-		return miss
-	}
-	for _, name := range r.Params {
-		p := e.action.Param(name)
-		if _, ok := e.r.Param(name); p != nil && p.Required && !ok {
-			return verdict{hit: yes, param: name}
+func checkFormat(e *eval, r *boundRule) verdict {
+	for _, p := range r.params {
+		if v, ok := e.param(p.Name); ok && p.Constraints.Check(v) != "" {
+			return verdict{hit: yes, param: p.Name}
 		}
 	}
 	return miss
 }
 
-func checkFormat(e *eval, r *spec.Rule) verdict {
-	if e.action == nil {
+func checkToken(e *eval) verdict {
+	if e.token == "" || e.owner == "" {
 		return miss
 	}
-	for _, name := range r.Params {
-		p := e.action.Param(name)
-		if v, ok := e.r.Param(name); ok && p != nil && p.Constraints.Check(v) != "" {
-			return verdict{hit: yes, param: name}
-		}
-	}
-	return miss
-}
-
-func checkRegion(e *eval, _ *spec.Rule) verdict {
-	_, ok := e.r.Param("RegionId")
-	return when(e.action != nil && ok && e.region == nil)
-}
-
-func checkToken(e *eval, _ *spec.Rule) verdict {
-	if e.hash == "" || e.owner == "" || e.action.Param("ClientToken").Constraints.Check(e.token) != "" {
-		return miss
-	}
-	rec, ok := e.s.tokens.Get(tokenKey(e.owner, e.token))
+	rec, ok := e.s.tokens.Lookup(tokenKey(e.owner, e.token))
 	switch {
 	case !ok:
-		return miss
-	case rec.Hash == e.hash && placeholder(rec.ID):
+		return miss // an invalid token is never recorded, so it never gets here
+	case rec.Hash == e.requestHash() && placeholder(rec.ID):
 		e.pending = &rec // the first create's outcome is unknown: success, ID unknown
 		return miss
-	case rec.Hash == e.hash:
+	case rec.Hash == e.requestHash():
 		e.replay = &rec
 		return miss
 	case placeholder(rec.ID):
@@ -245,24 +297,12 @@ func checkToken(e *eval, _ *spec.Rule) verdict {
 // dangling reports whether a reference parameter is present but names
 // nothing this owner has in this region (decision ownership).
 func (e *eval) dangling(param string, found bool) bool {
-	_, ok := e.r.Param(param)
+	_, ok := e.param(param)
 	return e.fresh() && ok && e.region != nil && e.owner != "" && !found
 }
 
-func checkVSwitch(e *eval, _ *spec.Rule) verdict {
-	return when(e.dangling("VSwitchId", e.vsw != nil))
-}
-
-func checkSecurityGroup(e *eval, _ *spec.Rule) verdict {
-	return when(e.dangling("SecurityGroupId", e.sg != nil))
-}
-
-func checkVPCMismatch(e *eval, _ *spec.Rule) verdict {
-	return when(e.fresh() && e.vsw != nil && e.sg != nil && e.sg.VPC != "" && e.sg.VPC != e.vsw.VPC)
-}
-
-func checkENI(e *eval, _ *spec.Rule) verdict {
-	id, ok := e.r.Param("NetworkInterfaceId")
+func checkENI(e *eval) verdict {
+	id, ok := e.param("NetworkInterfaceId")
 	if !ok || e.region == nil || e.owner == "" {
 		return miss
 	}
@@ -290,47 +330,43 @@ func over(c span, limit int) tri {
 	return no
 }
 
-func checkQuota(e *eval, _ *spec.Rule) verdict {
+func checkQuota(e *eval) verdict {
 	if !e.fresh() || e.region == nil || e.owner == "" {
 		return miss
 	}
-	c, _ := e.s.counts.Get(quotaKey(e.owner, e.region.ID))
+	c, _ := e.s.counts.Lookup(quotaKey(e.owner, e.region.ID))
 	return verdict{hit: over(c, e.s.quota(e.owner, e.region.ID))}
 }
 
-func checkCapacity(e *eval, _ *spec.Rule) verdict {
+func checkCapacity(e *eval) verdict {
 	if !e.fresh() || e.sg == nil {
 		return miss
 	}
-	c, _ := e.s.counts.Get(sgKey(e.sg.ID))
+	c, _ := e.s.counts.Lookup(sgKey(e.sg.ID))
 	return verdict{hit: over(c, capacity(e.sg))}
 }
 
-func checkReserved(e *eval, _ *spec.Rule) verdict {
-	return when(e.fresh() && e.ipChecked() && e.vsw.net.Contains(e.ip) && reserved(e.vsw.net, e.ip))
-}
-
-func checkIPFree(e *eval, _ *spec.Rule) verdict {
+func checkIPFree(e *eval) verdict {
 	if !e.fresh() || !e.ipChecked() || !e.vsw.net.Contains(e.ip) || reserved(e.vsw.net, e.ip) {
 		return miss
 	}
-	holder, used := e.s.ips.Get(ipKey(e.vsw.ID, e.ip.String()))
+	holder, used := e.s.ips.Lookup(ipKey(e.vsw.ID, e.v[kPrimaryIP])) // canonical: it parsed strictly
 	if used {
 		if rec, ok := e.s.enis.Get(holder); ok && rec.Maybe {
 			return verdict{hit: maybe}
 		}
 		return hit
 	}
-	if unk, _ := e.s.counts.Get(unknownIPKey(e.vsw.ID)); unk.hi > 0 {
+	if unk, _ := e.s.counts.Lookup(unknownIPKey(e.vsw.ID)); unk.hi > 0 {
 		return verdict{hit: maybe} // an ENI whose address was never observed may hold it
 	}
 	return miss
 }
 
-func checkPool(e *eval, _ *spec.Rule) verdict {
-	if _, given := e.r.Param("PrimaryIpAddress"); !e.fresh() || given || e.vsw == nil {
+func checkPool(e *eval) verdict {
+	if _, given := e.param("PrimaryIpAddress"); !e.fresh() || given || e.vsw == nil {
 		return miss
 	}
-	c, _ := e.s.counts.Get(vswKey(e.vsw.ID))
+	c, _ := e.s.counts.Lookup(vswKey(e.vsw.ID))
 	return verdict{hit: over(c, e.vsw.usable)}
 }

@@ -40,9 +40,9 @@ func (m *Model) unobserved(s State, p *Prediction) State {
 		rec := e.newENI("", "")
 		rec.Maybe = true
 		s = s.addENI(rec)
-		if e.hash != "" {
+		if e.token != "" {
 			// addENI named the placeholder after the sequence number it took
-			s.tokens = s.tokens.Set(tokenKey(e.owner, e.token), tokenRec{Hash: e.hash, ID: placeholderID(s.seq)})
+			s.tokens = s.tokens.Set(tokenKey(e.owner, e.token).String(), tokenRec{Hash: e.requestHash(), ID: placeholderID(s.seq)})
 		}
 	case "DeleteNetworkInterface":
 		if rec, ok := s.enis.Get(e.r.Get("NetworkInterfaceId")); ok && !rec.Maybe {
@@ -75,8 +75,8 @@ func (m *Model) learnCreate(s State, p *Prediction, o *Observation) State {
 	if _, known := s.enis.Get(id); !known {
 		s = s.addENI(rec)
 	}
-	if e.hash != "" {
-		s.tokens = s.tokens.Set(tokenKey(e.owner, e.token), tokenRec{Hash: e.hash, ID: id})
+	if e.token != "" {
+		s.tokens = s.tokens.Set(tokenKey(e.owner, e.token).String(), tokenRec{Hash: e.requestHash(), ID: id})
 	}
 	return s
 }

@@ -40,17 +40,41 @@ func fnv(s string) uint64 {
 	return h
 }
 
-// Len is the number of keys.
-func (m pmap[V]) Len() int { return m.n }
+// pkey is a key made of parts, so that a lookup need not join them: the map
+// holds the joined string, and lookups hash and compare part by part.
+type pkey [4]string
 
-// Get returns the value for key.
-func (m pmap[V]) Get(key string) (V, bool) {
-	h := fnv(key)
+func (k pkey) String() string { return k[0] + k[1] + k[2] + k[3] }
+
+func (k pkey) hash() uint64 {
+	h := uint64(14695981039346656037)
+	for _, p := range k {
+		for i := 0; i < len(p); i++ {
+			h ^= uint64(p[i])
+			h *= 1099511628211
+		}
+	}
+	return h
+}
+
+func (k pkey) is(s string) bool {
+	for _, p := range k {
+		if len(s) < len(p) || s[:len(p)] != p {
+			return false
+		}
+		s = s[len(p):]
+	}
+	return s == ""
+}
+
+// Lookup is Get for a key made of parts; it does not allocate.
+func (m pmap[V]) Lookup(k pkey) (V, bool) {
+	h := k.hash()
 	n := m.root
 	for shift := uint(0); n != nil; shift += hbits {
 		if shift >= 64 {
 			for _, s := range n.slots {
-				if s.key == key {
+				if k.is(s.key) {
 					return s.val, true
 				}
 			}
@@ -62,7 +86,7 @@ func (m pmap[V]) Get(key string) (V, bool) {
 		}
 		s := &n.slots[bits.OnesCount32(n.bitmap&(bit-1))]
 		if s.child == nil {
-			if s.key == key {
+			if k.is(s.key) {
 				return s.val, true
 			}
 			break
@@ -72,6 +96,12 @@ func (m pmap[V]) Get(key string) (V, bool) {
 	var zero V
 	return zero, false
 }
+
+// Len is the number of keys.
+func (m pmap[V]) Len() int { return m.n }
+
+// Get returns the value for key.
+func (m pmap[V]) Get(key string) (V, bool) { return m.Lookup(pkey{key}) }
 
 // Has reports whether key is present.
 func (m pmap[V]) Has(key string) bool {

@@ -12,8 +12,11 @@ import (
 // Model is the reference model for one spec profile: pure functions of a
 // State and a Request. A Model is immutable and safe for concurrent use.
 type Model struct {
-	Spec  *spec.Profile
-	rules []boundRule // reachable rules by rank, with their checks
+	Spec     *spec.Profile
+	rules    []boundRule                   // reachable rules by rank, with their checks
+	byAction map[*spec.Action][]boundRule  // the rules that apply to each action
+	unknown  []boundRule                   // the rules that apply to any action: for an unknown one
+	accepts  map[*spec.Action]*[nKeys]bool // which of the cached parameter names each action accepts
 	// ranks of the rules whose position matters to Next
 	nonceRank, idemRank int
 }
@@ -21,6 +24,7 @@ type Model struct {
 type boundRule struct {
 	*spec.Rule
 	check
+	params []*spec.Param // the rule's parameters in the action it is bound for
 }
 
 // NewModel binds every reachable rule of p to the code that checks it. It
@@ -38,7 +42,7 @@ func NewModel(p *spec.Profile) (*Model, error) {
 			missing = append(missing, fmt.Sprintf("%s (check %q)", r.ID, r.Check))
 			continue
 		}
-		m.rules = append(m.rules, boundRule{r, c})
+		m.rules = append(m.rules, boundRule{Rule: r, check: c})
 		switch r.Check {
 		case "nonce":
 			m.nonceRank = r.Rank
@@ -48,6 +52,28 @@ func NewModel(p *spec.Profile) (*Model, error) {
 	}
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("oracle: no check implements %s", strings.Join(missing, ", "))
+	}
+	m.byAction, m.accepts = map[*spec.Action][]boundRule{}, map[*spec.Action]*[nKeys]bool{}
+	for _, a := range p.Actions {
+		acc := acceptsKeys(a)
+		m.accepts[a] = &acc
+	}
+	for _, br := range m.rules {
+		for _, a := range p.Actions {
+			if br.AppliesTo(a.Name) {
+				bound := br
+				bound.params = nil
+				for _, name := range br.Params {
+					if prm := a.Param(name); prm != nil {
+						bound.params = append(bound.params, prm)
+					}
+				}
+				m.byAction[a] = append(m.byAction[a], bound)
+			}
+		}
+		if len(br.Actions) == 0 {
+			m.unknown = append(m.unknown, br)
+		}
 	}
 	return m, nil
 }
@@ -97,12 +123,13 @@ func (m *Model) Predict(s *State, r *Request) Prediction {
 	p := Prediction{Action: r.Action(), Format: m.format(r)}
 	e := m.newEval(s, r)
 	stateful := false
-	for i := range m.rules {
-		br := &m.rules[i]
-		if !br.Rule.AppliesTo(p.Action) {
-			continue
-		}
-		v := br.fn(&e, br.Rule)
+	rules := m.unknown
+	if e.action != nil {
+		rules = m.byAction[e.action]
+	}
+	for i := range rules {
+		br := &rules[i]
+		v := e.run(br)
 		switch v.hit {
 		case yes:
 			if p.Winner == nil {
@@ -132,7 +159,7 @@ func (m *Model) Predict(s *State, r *Request) Prediction {
 
 // format chooses the response format (decision format-choice).
 func (m *Model) format(r *Request) string {
-	if f, ok := r.Param("Format"); ok {
+	if f, ok := r.Param("Format"); ok { // before the scan: the format is due whatever else happens
 		switch strings.ToUpper(f) {
 		case "JSON":
 			return "JSON"
@@ -160,42 +187,83 @@ type eval struct {
 	ip      netip.Addr     // valid when PrimaryIpAddress parses
 	ts      time.Time      // valid when Timestamp parses
 	tsOK    bool
-	token   string
-	hash    string
-	replay  *tokenRec // an idempotent replay (same token, same parameters)
-	pending *tokenRec // the same, but the first create's outcome is unknown
+	token   string // ClientToken of a create, "" when absent
+	hash    string // requestHash, computed on first use
+
+	v           [nKeys]string // the values of the parameters the checks read most (see scan)
+	unsupported string        // a parameter the action does not accept, if any
+	replay      *tokenRec     // an idempotent replay (same token, same parameters)
+	pending     *tokenRec     // the same, but the first create's outcome is unknown
 }
 
 func (m *Model) newEval(s *State, r *Request) eval {
 	e := eval{m: m, s: s, r: r, action: m.Spec.Action(r.Action())}
-	e.account = s.ix.accounts[r.Get("AccessKeyId")]
+	e.scan()
+	e.account = s.ix.accounts[e.v[kAccessKeyID]]
 	if e.account != nil {
 		e.owner = e.account.Owner()
 	}
-	if t, err := time.Parse(m.Spec.Gateway.TimestampLayout, r.Get("Timestamp")); err == nil {
-		e.ts, e.tsOK = t, true
-	}
+	e.ts, e.tsOK = parseTime(m.Spec.Gateway.TimestampLayout, e.v[kTimestamp])
 	if e.action == nil {
 		return e
 	}
-	e.region = s.ix.regions[r.Get("RegionId")]
+	e.region = s.ix.regions[e.v[kRegionID]]
 	if e.region == nil || e.owner == "" {
 		return e
 	}
-	if sw := s.ix.vsws[r.Get("VSwitchId")]; sw != nil && sw.vpc.Owner == e.owner && sw.vpc.Region == e.region.ID {
+	if sw := s.ix.vsws[e.v[kVSwitchID]]; sw != nil && sw.vpc.Owner == e.owner && sw.vpc.Region == e.region.ID {
 		e.vsw = sw
 	}
-	if g := s.ix.sgs[r.Get("SecurityGroupId")]; g != nil && g.Owner == e.owner && g.Region == e.region.ID {
+	if g := s.ix.sgs[e.v[kSecurityGroupID]]; g != nil && g.Owner == e.owner && g.Region == e.region.ID {
 		e.sg = g
 	}
-	if a, err := netip.ParseAddr(r.Get("PrimaryIpAddress")); err == nil && a.Is4() {
+	if a, err := netip.ParseAddr(e.v[kPrimaryIP]); err == nil && a.Is4() {
 		e.ip = a
 	}
-	e.token, _ = r.Param("ClientToken")
-	if e.token != "" && e.action.Name == m.Spec.Subject {
-		e.hash = requestHash(e.action, r)
+	if e.action.Name == m.Spec.Subject {
+		e.token = e.v[kClientToken]
 	}
 	return e
+}
+
+// requestHash returns the canonical form of the parameters idempotency
+// compares, computing it once.
+func (e *eval) requestHash() string {
+	if e.hash == "" {
+		e.hash = requestHash(e.action, e.r)
+	}
+	return e.hash
+}
+
+// parseTime parses a Timestamp. The usual layout is parsed by hand, since
+// time.Parse is a fifth of a prediction's cost; the result is the same.
+func parseTime(layout, v string) (time.Time, bool) {
+	const iso = "2006-01-02T15:04:05Z"
+	if layout != iso || len(v) != len(iso) {
+		t, err := time.Parse(layout, v)
+		return t, err == nil
+	}
+	var n [6]int
+	for i, at := range [6]int{0, 5, 8, 11, 14, 17} {
+		width := 2
+		if i == 0 {
+			width = 4
+		}
+		for _, c := range []byte(v[at : at+width]) {
+			if c < '0' || c > '9' {
+				return time.Time{}, false
+			}
+			n[i] = n[i]*10 + int(c-'0')
+		}
+	}
+	if v[4] != '-' || v[7] != '-' || v[10] != 'T' || v[13] != ':' || v[16] != ':' || v[19] != 'Z' {
+		return time.Time{}, false
+	}
+	t := time.Date(n[0], time.Month(n[1]), n[2], n[3], n[4], n[5], 0, time.UTC)
+	if t.Month() != time.Month(n[1]) || t.Day() != n[2] || n[3] > 23 || n[4] > 59 || n[5] > 59 {
+		return time.Time{}, false // out of range: time.Date would normalise it
+	}
+	return t, true
 }
 
 // requestHash is the canonical form of the parameters idempotency compares

@@ -80,7 +80,7 @@ func NewState(w *World) (State, error) {
 	s := State{ix: ix}
 	for _, sw := range w.VSwitches {
 		for _, ip := range sw.UsedIPs {
-			s.ips = s.ips.Set(ipKey(sw.ID, ip), "")
+			s.ips = s.ips.Set(ipKey(sw.ID, ip).String(), "")
 			s.counts = addSpan(s.counts, vswKey(sw.ID), 1, 1)
 		}
 	}
@@ -142,25 +142,26 @@ func capacity(g *SecurityGroup) int {
 	return DefaultSGCapacity
 }
 
-// Counter keys. They join parts with NUL, which no ID contains.
-func quotaKey(owner, region string) string { return "q\x00" + owner + "\x00" + region }
-func sgKey(sg string) string               { return "sg\x00" + sg }
-func vswKey(vsw string) string             { return "vsw\x00" + vsw }
-func unknownIPKey(vsw string) string       { return "unk\x00" + vsw }
-func ipKey(vsw, ip string) string          { return vsw + "\x00" + ip }
-func tokenKey(owner, token string) string  { return owner + "\x00" + token }
+// Keys of the counters, addresses and tokens. They join parts with NUL,
+// which no ID contains.
+func quotaKey(owner, region string) pkey { return pkey{"q\x00", owner, "\x00", region} }
+func sgKey(sg string) pkey               { return pkey{"sg\x00", sg} }
+func vswKey(vsw string) pkey             { return pkey{"vsw\x00", vsw} }
+func unknownIPKey(vsw string) pkey       { return pkey{"unk\x00", vsw} }
+func ipKey(vsw, ip string) pkey          { return pkey{vsw, "\x00", ip} }
+func tokenKey(owner, token string) pkey  { return pkey{owner, "\x00", token} }
 
 // LaneOf names the partition of state that requests of owner in region read
 // and write. Requests in different lanes never affect each other's outcomes.
 func LaneOf(owner, region string) string { return owner + "/" + region }
 
-func addSpan(m pmap[span], key string, dlo, dhi int) pmap[span] {
-	v, _ := m.Get(key)
+func addSpan(m pmap[span], key pkey, dlo, dhi int) pmap[span] {
+	v, _ := m.Lookup(key)
 	v.lo, v.hi = v.lo+dlo, v.hi+dhi
 	if v.lo < 0 {
 		v.lo = 0
 	}
-	return m.Set(key, v)
+	return m.Set(key.String(), v)
 }
 
 // addENI records an ENI with its counters and address. An ENI that may not
@@ -198,13 +199,13 @@ func (s State) count(e eniRec, d int) State {
 	case e.IP == "":
 		s.counts = addSpan(s.counts, unknownIPKey(e.VSwitch), lo, d)
 	case d > 0:
-		s.ips = s.ips.Set(ipKey(e.VSwitch, e.IP), e.ID)
+		s.ips = s.ips.Set(ipKey(e.VSwitch, e.IP).String(), e.ID)
 	default:
-		if holder, _ := s.ips.Get(ipKey(e.VSwitch, e.IP)); holder == e.ID {
-			s.ips = s.ips.Delete(ipKey(e.VSwitch, e.IP))
+		if holder, _ := s.ips.Lookup(ipKey(e.VSwitch, e.IP)); holder == e.ID {
+			s.ips = s.ips.Delete(ipKey(e.VSwitch, e.IP).String())
 		}
 	}
-	for _, k := range []string{quotaKey(e.Owner, e.Region), sgKey(e.SecurityGroup), vswKey(e.VSwitch)} {
+	for _, k := range []pkey{quotaKey(e.Owner, e.Region), sgKey(e.SecurityGroup), vswKey(e.VSwitch)} {
 		s.counts = addSpan(s.counts, k, lo, d)
 	}
 	return s
@@ -283,7 +284,7 @@ func (s State) FreeIP(vswitch string, offset uint64) (string, bool) {
 	first := sw.net.Masked().Addr().Next()
 	for i := 0; i < sw.usable; i++ {
 		a := addrAdd(first, int((offset+uint64(i))%uint64(sw.usable)))
-		if !s.ips.Has(ipKey(vswitch, a.String())) {
+		if _, used := s.ips.Lookup(ipKey(vswitch, a.String())); !used {
 			return a.String(), true
 		}
 	}

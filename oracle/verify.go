@@ -245,7 +245,7 @@ func (c *checker) chosenIP(e eniRec, ip string) {
 	case err != nil || !sw.net.Contains(a) || reserved(sw.net, a):
 		c.hard("PrivateIpAddress", "a usable address of "+sw.CIDR, strconv.Quote(ip), "the chosen address is outside the vSwitch or reserved")
 	default:
-		if holder, used := c.s.ips.Get(ipKey(e.VSwitch, ip)); used && holder != e.ID {
+		if holder, used := c.s.ips.Lookup(ipKey(e.VSwitch, ip)); used && holder != e.ID {
 			c.hard("PrivateIpAddress", "a free address", ip, "the chosen address is already in use")
 		}
 	}

@@ -75,6 +75,13 @@ func (a *Action) Param(name string) *Param {
 	return p
 }
 
+// Accepts reports whether name may appear in a request for the action: a
+// common parameter or one of the action's own (decision
+// common-params-any-scheme).
+func (a *Action) Accepts(name string) bool {
+	return a.accepts[name] || a.Param(name) != nil
+}
+
 // Required returns the action's required parameters, those the gateway
 // checks (Action) excluded.
 func (a *Action) Required() []*Param {

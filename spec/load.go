@@ -244,8 +244,20 @@ func (p *Profile) index() error {
 			p.commonByHdr[strings.ToLower(c.Header)] = c
 		}
 	}
-	if p.Gateway.TimestampLayout == "" || p.Gateway.TimestampWindowS <= 0 || p.Gateway.NonceWindowS <= 0 {
-		bad("gateway: timestamp_layout, timestamp_window_seconds and nonce_window_seconds are required")
+	if p.Gateway.TimestampLayout == "" || p.Gateway.TimestampWindowS <= 0 || p.Gateway.NonceWindowS <= 0 || p.Gateway.MaxRequestBytes <= 0 {
+		bad("gateway: timestamp_layout, timestamp_window_seconds, nonce_window_seconds and max_request_bytes are required")
+	}
+	for _, a := range p.Actions {
+		if a == nil {
+			continue
+		}
+		a.accepts = map[string]bool{}
+		for name := range p.commonByName {
+			a.accepts[name] = true
+		}
+		for name, prm := range a.paramByName {
+			a.accepts[name] = prm.Type != "RepeatList"
+		}
 	}
 	errs = append(errs, p.indexRules()...)
 	for i, d := range p.Decisions {

@@ -105,6 +105,7 @@ type Action struct {
 	Params     []*Param   `json:"params"`
 
 	paramByName map[string]*Param
+	accepts     map[string]bool // common and non-repeated parameter names
 }
 
 // Param is one parameter of an action. A RepeatList parameter is named

@@ -1,0 +1,22 @@
+# eniconform — see README.md. Only Go is needed.
+GO ?= go
+PKGS := ./...
+
+.PHONY: run test bench selftest fuzz build vet
+
+# The main job: every suite against the built-in reference emulator.
+run:
+	$(GO) run ./cmd/eniconform run
+
+test: vet
+	$(GO) test -count=1 $(PKGS)
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt needed"; exit 1; }
+	$(GO) vet $(PKGS)
+
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)
+
+build:
+	$(GO) build -o bin/eniconform ./cmd/eniconform
