@@ -18,12 +18,12 @@ import (
 type Inbound struct {
 	Request oracle.Request
 
-	host      string      // r.Host, with the port
-	path      string      // the escaped request path
-	header    http.Header // the request headers, as received
-	body      []byte      // at most max_request_bytes of the body
-	notQuery  []string      // V3: keys of Request.Params that did not come from the query
-	auth      authorization // V3: the parsed Authorization header
+	host     string        // r.Host, with the port
+	path     string        // the escaped request path
+	header   http.Header   // the request headers, as received
+	body     []byte        // at most max_request_bytes of the body
+	notQuery []string      // V3: keys of Request.Params that did not come from the query
+	auth     authorization // V3: the parsed Authorization header
 }
 
 // ParseRequest decodes r as the gateway sees it, with the common parameters

@@ -76,7 +76,7 @@ func TestPercentEncode(t *testing.T) {
 	}
 }
 
-func mustRequest(t testing.TB, c *Call, target string) *http.Request {
+func mustRequest(t fatalT, c *Call, target string) *http.Request {
 	t.Helper()
 	req, err := c.HTTPRequest(context.Background(), target)
 	if err != nil {
@@ -85,11 +85,18 @@ func mustRequest(t testing.TB, c *Call, target string) *http.Request {
 	return req
 }
 
-func parse(t testing.TB, req *http.Request) *Inbound {
+func parse(t fatalT, req *http.Request) *Inbound {
 	t.Helper()
 	in, err := ParseRequest(req, spec.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
 	return in
+}
+
+// fatalT is what the helpers need from *testing.T and *rapid.T.
+type fatalT interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
 }
