@@ -34,9 +34,9 @@ var sampleENI = oracle.ENIView{
 // sdkENI is the ENI as the SDKs show it, for comparison.
 type sdkENI struct {
 	ID, Status, Type, Vpc, VSwitch, Zone, IP, MAC, Name, Description string
-	Groups                                                         []string
-	PrimaryIP                                                      string
-	Primary                                                        bool
+	Groups                                                           []string
+	PrimaryIP                                                        string
+	Primary                                                          bool
 }
 
 var wantENI = sdkENI{"eni-bp1bighqoqowq73yw91r", "Available", "Secondary", "vpc-1", "vsw-1", "cn-hangzhou-e",
