@@ -1,0 +1,17 @@
+// Package emulator is the reference emulator: the oracle served over HTTP.
+// It holds no rule of its own. Each request is decoded by package wire
+// (ParseRequest, then Inbound.Verify with the secret of its AccessKeyId),
+// predicted, answered and learned by an oracle.Model, and rendered by
+// wire.Render; the emulator adds only the server's free choices (RequestId,
+// ENI ID, MAC, address), the clock and the memory of accepted nonces.
+//
+// Entry points:
+//   - New(Options) → *Handler: an http.Handler for a profile and a world;
+//     Handler.State and Handler.Model expose what it knows, for tests and
+//     leak checks; Handler.Seed reproduces its choices.
+//   - NewServer(Options) → *Server: a Handler on a loopback port, started
+//     in one line and closed with Server.Close, like httptest.Server.
+//   - Serve(ctx, listener, handler): a hardened server for the command
+//     line (eniconform serve) that stops cleanly when ctx is done.
+//   - Entry: the log record of one request (Options.Log), never a secret.
+package emulator
