@@ -103,7 +103,10 @@ func TestV3Malformed(t *testing.T) {
 		{"present header not signed", func(r *http.Request) { setAuth(r, ";x-acs-date", "") }, oracle.SigMalformed},
 		{"no x-acs-content-sha256", func(r *http.Request) { r.Header.Del(headerContentSHA256) }, oracle.SigMalformed},
 		{"absent header need not be signed", func(r *http.Request) { setAuth(r, ";x-acs-date", ""); r.Header.Del("x-acs-date") }, oracle.SigMismatch},
-		{"payload hash differs from the body", func(r *http.Request) { r.Body = http.NoBody; r.Header.Set(headerContentSHA256, strings.Repeat("0", 64)) }, oracle.SigMismatch},
+		{"payload hash differs from the body", func(r *http.Request) {
+			r.Body = http.NoBody
+			r.Header.Set(headerContentSHA256, strings.Repeat("0", 64))
+		}, oracle.SigMismatch},
 		{"spaces after commas", func(r *http.Request) { setAuth(r, ",", ", ") }, oracle.SigValid},
 		{"extra unsigned header", func(r *http.Request) { r.Header.Set("x-acs-extra", "1") }, oracle.SigValid},
 	} {

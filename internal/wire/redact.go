@@ -83,7 +83,7 @@ func redactAuthorization(v string) string {
 	const key = "signature="
 	var b strings.Builder
 	for {
-		i := strings.Index(strings.ToLower(v), key)
+		i := indexFold(v, key)
 		if i < 0 {
 			b.WriteString(v)
 			return b.String()
@@ -96,6 +96,17 @@ func redactAuthorization(v string) string {
 			v = ""
 		}
 	}
+}
+
+// indexFold is strings.Index with ASCII case folding; unlike searching a
+// strings.ToLower copy, its index is valid in s whatever bytes s holds.
+func indexFold(s, substr string) int {
+	for i := 0; i+len(substr) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(substr)], substr) {
+			return i
+		}
+	}
+	return -1
 }
 
 // redactQuery returns a raw query or form body with the values of

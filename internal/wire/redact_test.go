@@ -46,6 +46,11 @@ func TestRedact(t *testing.T) {
 	if got := redactAuthorization("ACS3-X Credential=a SignedHeaders=h Signature=abc,signature=def"); strings.Contains(got, "abc") || strings.Contains(got, "def") {
 		t.Errorf("malformed Authorization not redacted: %s", got)
 	}
+	// Found by FuzzParseRequest: searching a strings.ToLower copy gave
+	// indexes that were out of range in the original.
+	if got := redactAuthorization("\xffSignAture=abc İSignature=def"); strings.Contains(got, "abc") || strings.Contains(got, "def") {
+		t.Errorf("non-ASCII Authorization not redacted: %q", got)
+	}
 	if got := redactURL("http://h/?Signature=abc%zz&x=%"); strings.Contains(got, "abc") {
 		t.Errorf("URL not redacted: %s", got)
 	}
