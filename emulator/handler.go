@@ -41,10 +41,13 @@ type Options struct {
 // signature: the AccessKeyId is the only credential part, as sent.
 type Entry struct {
 	Time        time.Time     // the server's clock (Options.Now) when the request arrived
+	Method      string        // the HTTP method, as sent
+	Scheme      oracle.Scheme // the signature scheme the request used
 	Action      string        // as requested; "" when absent
 	AccessKeyID string        // as sent; "" when absent
 	Status      int           // HTTP status of the answer
 	Code        string        // error code; "" on success
+	Format      string        // of the answer: "JSON" or "XML"
 	RequestID   string        // of the answer
 	Latency     time.Duration // wall time from arrival to the answer written
 }
@@ -138,8 +141,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p, obs := h.step(&req)
 	wire.Render(w, h.profile, p.Action, &obs)
 	if h.log != nil {
-		h.log(Entry{Time: req.Now, Action: req.Action(), AccessKeyID: req.Get(wire.ParamAccessKeyID),
-			Status: obs.Status, Code: obs.Code, RequestID: obs.RequestID, Latency: time.Since(start)})
+		h.log(Entry{Time: req.Now, Method: req.Method, Scheme: req.Scheme, Action: req.Action(),
+			AccessKeyID: req.Get(wire.ParamAccessKeyID), Status: obs.Status, Code: obs.Code, Format: obs.Format,
+			RequestID: obs.RequestID, Latency: time.Since(start)})
 	}
 }
 

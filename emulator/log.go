@@ -8,11 +8,11 @@ import (
 
 // String formats the entry as one log line:
 //
-//	2026-11-26T08:00:00Z CreateNetworkInterface 404 InvalidVSwitchId.NotFound 312µs AccessKeyId=test RequestId=…
+//	2026-11-26T08:00:00Z POST v3 CreateNetworkInterface 404 InvalidVSwitchId.NotFound JSON 312µs AccessKeyId=test RequestId=…
 //
-// The code reads "-" on success. Action and AccessKeyId come from the
-// client: a value that is empty, long or not a plain token is quoted and
-// cut, so that a line stays one line.
+// The code reads "-" on success. Method, Action and AccessKeyId come from
+// the client: a value that is empty, long or not a plain token is quoted
+// and cut, so that a line stays one line.
 func (e Entry) String() string {
 	code := e.Code
 	if code == "" {
@@ -20,7 +20,7 @@ func (e Entry) String() string {
 	}
 	var b strings.Builder
 	b.WriteString(e.Time.UTC().Format(time.RFC3339))
-	for _, f := range []string{token(e.Action), strconv.Itoa(e.Status), token(code),
+	for _, f := range []string{token(e.Method), e.Scheme.String(), token(e.Action), strconv.Itoa(e.Status), token(code), e.Format,
 		e.Latency.Round(time.Microsecond).String(), "AccessKeyId=" + token(e.AccessKeyID), "RequestId=" + token(e.RequestID)} {
 		b.WriteByte(' ')
 		b.WriteString(f)
