@@ -207,6 +207,9 @@ func checkMissingCommon(e *eval) verdict {
 		if e.r.Scheme == V3 {
 			req = c.V3
 		}
+		if c.Authorization && e.r.Sig == SigMalformed {
+			continue // present but unreadable: the incomplete-signature rule's business
+		}
 		if _, ok := e.param(c.Name); req == "required" && !ok {
 			return verdict{hit: yes, param: c.Name}
 		}

@@ -79,12 +79,14 @@ func (g *Gateway) NonceWindow() time.Duration { return time.Duration(g.NonceWind
 
 // Common is a common (gateway) parameter. V1 and V3 say whether each scheme
 // requires it ("required") or merely accepts it ("optional"). Header, if set,
-// is the ACS3 header that carries the same value.
+// is the ACS3 header that carries the same value; Authorization marks the
+// ones an ACS3 request carries in its Authorization header.
 type Common struct {
-	Name   string `json:"name"`
-	V1     string `json:"v1"`
-	V3     string `json:"v3"`
-	Header string `json:"header,omitempty"`
+	Name          string `json:"name"`
+	V1            string `json:"v1"`
+	V3            string `json:"v3"`
+	Header        string `json:"header,omitempty"`
+	Authorization bool   `json:"authorization,omitempty"`
 }
 
 // Responses holds the facts about response bodies: content types per format
