@@ -9,25 +9,34 @@ import (
 	"github.com/eniconform/eniconform/spec"
 )
 
+// padParam is the form parameter Breakage.PadBytes fills.
+const padParam = "Padding"
+
 // Expect returns what a correct server decodes from the request the call
 // builds: Method, Scheme, Params (common ones under their V1 names, API
 // ones under their wire names, omitted ones absent), Accept, TooLarge and
 // Sig (SigValid; SigMismatch with CorruptSignature, an omitted Signature or
-// a form body too large to read; SigMalformed with MalformedAuth). Now and
+// a body too large to read; SigMalformed with MalformedAuth). Now and
 // NonceSeen are left zero. For V3 the signature covers the host, so Expect
 // describes the request of the last HTTPRequest call.
 func (c *Call) Expect() oracle.Request {
 	p := c.profile()
 	req := oracle.Request{Method: c.method(), Scheme: c.Scheme, Accept: c.accept(), Sig: c.expectSig()}
 	if c.Scheme != oracle.V3 {
-		req.Params = c.v1Params(p)
-		if c.FormBody && int64(len(encodeParams(req.Params))) > p.Gateway.MaxRequestBytes && p.Gateway.MaxRequestBytes > 0 {
-			req.Params, req.TooLarge, req.Sig = map[string]string{}, true, oracle.SigMismatch
+		w := c.v1Wire(p)
+		req.Params, req.TooLarge = w.all, tooLarge(p, w.body)
+		if req.TooLarge {
+			req.Params, req.Sig = w.query, oracle.SigMismatch
 		}
 		return req
 	}
 	parts := c.v3Parts(p, c.host)
 	req.Params = maps.Clone(parts.query)
+	if req.TooLarge = tooLarge(p, parts.body); req.TooLarge && req.Sig != oracle.SigMalformed {
+		req.Sig = oracle.SigMismatch
+	} else if !req.TooLarge && parts.body != "" {
+		parseForm(req.Params, parts.body, nil)
+	}
 	for _, h := range parts.headers {
 		if common := p.CommonByHeader(h.name); common != nil {
 			req.Params[common.Name] = h.value
@@ -40,7 +49,13 @@ func (c *Call) Expect() oracle.Request {
 	return req
 }
 
-// expectSig is the verification result a correct server reaches.
+// tooLarge reports whether a body exceeds the profile's limit.
+func tooLarge(p *spec.Profile, body string) bool {
+	return p.Gateway.MaxRequestBytes > 0 && int64(len(body)) > p.Gateway.MaxRequestBytes
+}
+
+// expectSig is the verification result a correct server reaches for a body
+// it can read.
 func (c *Call) expectSig() oracle.SigStatus {
 	switch {
 	case c.Scheme == oracle.V3 && c.Break.MalformedAuth:
@@ -58,9 +73,34 @@ func (c *Call) putCommon(params map[string]string, name, value string) {
 	}
 }
 
+// v1Wire is where a V1 call puts its parameters.
+type v1Wire struct {
+	all   map[string]string // every parameter sent, Signature included
+	query map[string]string // those sent in the query
+	body  string            // the form body; "" for none
+}
+
+// v1Wire lays the call's parameters out: all in the query, all in a form
+// body (FormBody), or the Padding parameter alone in the body (PadBytes
+// without FormBody).
+func (c *Call) v1Wire(p *spec.Profile) v1Wire {
+	w := v1Wire{all: c.v1Params(p)}
+	switch {
+	case c.FormBody:
+		w.query, w.body = map[string]string{}, encodeParams(w.all)
+	case c.Break.PadBytes > 0:
+		w.query = maps.Clone(w.all)
+		delete(w.query, padParam)
+		w.body = encodeParams(map[string]string{padParam: w.all[padParam]})
+	default:
+		w.query = w.all
+	}
+	return w
+}
+
 // v1Params returns every parameter a V1 call sends, Signature included.
 func (c *Call) v1Params(p *spec.Profile) map[string]string {
-	m := make(map[string]string, len(c.Params)+10)
+	m := make(map[string]string, len(c.Params)+11)
 	maps.Copy(m, c.Params)
 	c.putCommon(m, ParamAction, c.Action)
 	c.putCommon(m, ParamVersion, c.Version)
@@ -72,6 +112,9 @@ func (c *Call) v1Params(p *spec.Profile) map[string]string {
 	c.putCommon(m, ParamSignatureVersion, or(c.Break.SignatureVersion, p.Gateway.SignatureVersion))
 	c.putCommon(m, ParamSignatureNonce, c.Nonce)
 	c.putCommon(m, ParamTimestamp, c.timestamp(p))
+	if c.Break.PadBytes > 0 {
+		m[padParam] = strings.Repeat("x", c.Break.PadBytes)
+	}
 	c.putCommon(m, ParamSignature, c.signature(signV1(c.method(), m, c.Secret)))
 	return m
 }
@@ -86,6 +129,7 @@ func or(a, b string) string {
 // v3Parts is what an ACS3 call sends besides the method and the path.
 type v3Parts struct {
 	query         map[string]string // API parameters and Format
+	body          string            // the Padding form body; "" for none
 	headers       []header          // the signed headers, host included, sorted by name
 	signature     string            // as sent (corrupted when asked)
 	authorization string
@@ -98,7 +142,13 @@ func (c *Call) v3Parts(p *spec.Profile, host string) v3Parts {
 	if c.Format != "" {
 		parts.query[ParamFormat] = c.Format
 	}
-	parts.headers = append(parts.headers, header{headerHost, host}, header{headerContentSHA256, emptySHA256})
+	payload := emptySHA256
+	if c.Break.PadBytes > 0 {
+		parts.body = encodeParams(map[string]string{padParam: strings.Repeat("x", c.Break.PadBytes)})
+		payload = payloadHash([]byte(parts.body))
+		parts.headers = append(parts.headers, header{strings.ToLower(headerContentType), formContentType})
+	}
+	parts.headers = append(parts.headers, header{headerHost, host}, header{headerContentSHA256, payload})
 	for _, nv := range [...][2]string{
 		{ParamAction, c.Action}, {ParamVersion, c.Version},
 		{ParamTimestamp, c.timestamp(p)}, {ParamSignatureNonce, c.Nonce},
@@ -113,7 +163,7 @@ func (c *Call) v3Parts(p *spec.Profile, host string) v3Parts {
 		names[i] = h.name
 	}
 	canon := v3Canonical{method: c.method(), query: parts.query, headers: parts.headers,
-		signedHeaders: strings.Join(names, ";"), payload: emptySHA256}
+		signedHeaders: strings.Join(names, ";"), payload: payload}
 	parts.signature = c.signature(signV3(c.Secret, p.Gateway.V3Algorithm, canon.bytes()))
 	parts.authorization = c.authorization(p.Gateway.V3Algorithm, canon.signedHeaders, parts.signature)
 	return parts

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -47,6 +48,7 @@ type Breakage struct {
 	SignatureVersion string   // V1: when set, sent instead of the profile's 1.0
 	CorruptSignature bool     // change the computed signature (one character)
 	MalformedAuth    bool     // V3: send an Authorization header that cannot be parsed (no Credential or Signature can be read from it)
+	PadBytes         int      // POST only: add a form parameter Padding of this many x's, signed like any other; it goes in the form body (with FormBody, beside the others; otherwise alone, and for V3 its hash is signed as the payload), so the body is longer than PadBytes
 }
 
 // HTTPRequest builds the signed request for target, a base URL such as
@@ -79,10 +81,16 @@ func (c *Call) check(target string) (*url.URL, error) {
 	if c.FormBody && (c.Scheme != oracle.V1 || c.method() != http.MethodPost) {
 		return nil, errors.New("wire: FormBody needs V1 and POST")
 	}
+	if c.Break.PadBytes > 0 && c.method() != http.MethodPost {
+		return nil, errors.New("wire: PadBytes needs POST")
+	}
 	for k := range c.Params {
-		if k == "" || slices.Contains(reserved, k) {
+		if k == "" || slices.Contains(reserved, k) || k == padParam && c.Break.PadBytes > 0 {
 			return nil, fmt.Errorf("wire: Params must not contain %q (the call sets the common parameters)", k)
 		}
+	}
+	if !headerSafe(c.Accept) {
+		return nil, fmt.Errorf("wire: Accept %q cannot be sent in a header unchanged", c.Accept)
 	}
 	if c.Scheme == oracle.V3 {
 		if err := c.checkHeaders(); err != nil {
@@ -103,7 +111,7 @@ func (c *Call) check(target string) (*url.URL, error) {
 // checkHeaders rejects V3 values that a header cannot carry unchanged.
 func (c *Call) checkHeaders() error {
 	values := [...][2]string{
-		{"Action", c.Action}, {"Version", c.Version}, {"Nonce", c.Nonce}, {"Accept", c.Accept},
+		{"Action", c.Action}, {"Version", c.Version}, {"Nonce", c.Nonce},
 		{"Timestamp", c.timestamp(c.profile())}, {"AccessKeyID", c.AccessKeyID},
 	}
 	for _, nv := range values {
@@ -111,7 +119,7 @@ func (c *Call) checkHeaders() error {
 			return fmt.Errorf("wire: V3 %s %q cannot be sent in a header unchanged", nv[0], nv[1])
 		}
 	}
-	if strings.ContainsAny(c.AccessKeyID, ", ") {
+	if strings.ContainsAny(c.AccessKeyID, ", \t") {
 		return fmt.Errorf("wire: V3 AccessKeyID %q cannot be an Authorization Credential", c.AccessKeyID)
 	}
 	return nil
@@ -130,20 +138,11 @@ func headerSafe(v string) bool {
 
 // v1Request builds a V1 request.
 func (c *Call) v1Request(ctx context.Context, p *spec.Profile, u *url.URL) (*http.Request, error) {
-	enc := encodeParams(c.v1Params(p))
-	var req *http.Request
-	var err error
-	if c.FormBody {
-		req, err = http.NewRequestWithContext(ctx, c.method(), u.String(), strings.NewReader(enc))
-	} else {
-		u.RawQuery = enc
-		req, err = http.NewRequestWithContext(ctx, c.method(), u.String(), nil)
-	}
+	w := c.v1Wire(p)
+	u.RawQuery = encodeParams(w.query)
+	req, err := newRequest(ctx, c.method(), u, w.body)
 	if err != nil {
-		return nil, fmt.Errorf("wire: %w", err)
-	}
-	if c.FormBody {
-		req.Header.Set(headerContentType, formContentType)
+		return nil, err
 	}
 	if c.Accept != "" {
 		req.Header.Set(headerAccept, c.Accept)
@@ -155,9 +154,9 @@ func (c *Call) v1Request(ctx context.Context, p *spec.Profile, u *url.URL) (*htt
 func (c *Call) v3Request(ctx context.Context, p *spec.Profile, u *url.URL) (*http.Request, error) {
 	parts := c.v3Parts(p, u.Host)
 	u.RawQuery = encodeParams(parts.query)
-	req, err := http.NewRequestWithContext(ctx, c.method(), u.String(), nil)
+	req, err := newRequest(ctx, c.method(), u, parts.body)
 	if err != nil {
-		return nil, fmt.Errorf("wire: %w", err)
+		return nil, err
 	}
 	for _, h := range parts.headers {
 		if h.name != headerHost {
@@ -166,6 +165,22 @@ func (c *Call) v3Request(ctx context.Context, p *spec.Profile, u *url.URL) (*htt
 	}
 	req.Header.Set(headerAccept, c.accept())
 	req.Header.Set(headerAuthorization, parts.authorization)
+	return req, nil
+}
+
+// newRequest builds a request with an optional form body.
+func newRequest(ctx context.Context, method string, u *url.URL, body string) (*http.Request, error) {
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	if err != nil {
+		return nil, fmt.Errorf("wire: %w", err)
+	}
+	if body != "" {
+		req.Header.Set(headerContentType, formContentType)
+	}
 	return req, nil
 }
 

@@ -132,6 +132,7 @@ func TestHTTPRequestErrors(t *testing.T) {
 		"unknown scheme":        func(c *Call) string { c.Scheme = 9; return "http://h" },
 		"FormBody with V3":      func(c *Call) string { c.FormBody = true; return "http://h" },
 		"FormBody with V1 GET":  func(c *Call) string { c.Scheme, c.Method, c.FormBody = oracle.V1, "GET", true; return "http://h" },
+		"PadBytes with GET":     func(c *Call) string { c.Method, c.Break.PadBytes = "GET", 10; return "http://h" },
 		"reserved parameter":    func(c *Call) string { c.Params["Signature"] = "x"; return "http://h" },
 		"empty parameter name":  func(c *Call) string { c.Params[""] = "x"; return "http://h" },
 		"target with a path":    func(c *Call) string { return "http://h/api" },

@@ -11,12 +11,15 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/eniconform/eniconform/oracle"
+	"github.com/eniconform/eniconform/spec"
 )
 
 // TestRequestRoundTrip: Call → HTTPRequest → bytes on the wire →
 // http.ReadRequest → ParseRequest gives exactly call.Expect(), with Verify
 // giving SigValid for correct calls, SigMismatch with CorruptSignature, an
-// omitted Signature or another secret, and SigMalformed with MalformedAuth.
+// omitted Signature, a body too large to read or another secret, and
+// SigMalformed with MalformedAuth; PadBytes and a 300-byte body limit make
+// TooLarge reachable.
 // Each mode runs as its own property.
 func TestRequestRoundTrip(t *testing.T) {
 	modes := map[string]func(t *rapid.T) *Call{
@@ -43,12 +46,32 @@ func v1Mode(t *rapid.T, method string, form bool) *Call {
 	return c
 }
 
+// smallProfile has a 300-byte body limit, so that PadBytes and long form
+// bodies reach TooLarge.
+var smallProfile = func() *spec.Profile {
+	p, err := spec.Default().Edit(func(p *spec.Profile) { p.Gateway.MaxRequestBytes = 300 })
+	if err != nil {
+		panic(err)
+	}
+	return p
+}()
+
 func checkRoundTrip(t *rapid.T, c *Call) {
+	c.Profile = spec.Default()
+	if rapid.Bool().Draw(t, "300-byte body limit") {
+		c.Profile = smallProfile
+	}
+	if c.method() == "POST" && rapid.Bool().Draw(t, "pad") {
+		c.Break.PadBytes = rapid.IntRange(1, 600).Draw(t, "PadBytes")
+	}
 	req, err := c.HTTPRequest(context.Background(), "http://127.0.0.1:8080")
 	if err != nil {
 		t.Fatalf("HTTPRequest: %v", err)
 	}
-	in := roundTrip(t, req)
+	in, err := ParseRequest(wireCopy(t, req), c.Profile)
+	if err != nil {
+		t.Fatal(err)
+	}
 	got := in.Request
 	got.Sig = in.Verify(c.Secret)
 	want := c.Expect()
@@ -84,6 +107,12 @@ func genBreakage(t *rapid.T, scheme oracle.Scheme) Breakage {
 // roundTrip sends req through its wire form and parses it as a server does.
 func roundTrip(t fatalT, req *http.Request) *Inbound {
 	t.Helper()
+	return parse(t, wireCopy(t, req))
+}
+
+// wireCopy writes req in its wire form and reads it back as a server does.
+func wireCopy(t fatalT, req *http.Request) *http.Request {
+	t.Helper()
 	var buf bytes.Buffer
 	if err := req.Write(&buf); err != nil {
 		t.Fatalf("writing the request: %v", err)
@@ -92,5 +121,5 @@ func roundTrip(t fatalT, req *http.Request) *Inbound {
 	if err != nil {
 		t.Fatalf("reading the request back: %v", err)
 	}
-	return parse(t, r)
+	return r
 }
