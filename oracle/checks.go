@@ -142,7 +142,8 @@ func (e *eval) runRequest(r *boundRule) verdict {
 		return checkTimestampExpired(e)
 	case cSignature:
 		_, ok := e.param("Signature")
-		return when(ok && e.account != nil && e.r.Sig != SigValid && e.r.Sig != SigMalformed)
+		// an unread body cannot be verified: that is the size rule's business
+		return when(ok && e.account != nil && !e.r.TooLarge && e.r.Sig != SigValid && e.r.Sig != SigMalformed)
 	case cNonce:
 		return checkNonce(e)
 	case cRAMAction:

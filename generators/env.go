@@ -1,0 +1,233 @@
+package generators
+
+import (
+	"net/netip"
+	"slices"
+	"sort"
+
+	"github.com/eniconform/eniconform/oracle"
+	"github.com/eniconform/eniconform/spec"
+)
+
+// Env is a world analysed for drawing: where a create can succeed, which
+// keys break which account rule, what is foreign. Build it once per world
+// with NewEnv; it is read-only afterwards.
+type Env struct {
+	World   *oracle.World
+	Profile *spec.Profile
+	Homes   []Home // every place a create can succeed, by key, then vSwitch, then group
+
+	subject *spec.Action
+	keys    map[string]*oracle.Account
+}
+
+// Home is a place where a CreateNetworkInterface can succeed: a key allowed
+// to call, and a vSwitch and VPC security group of its owner in one region,
+// with how many more ENIs fit before a limit binds.
+type Home struct {
+	Key     string
+	Owner   string
+	Region  string
+	VSwitch oracle.VSwitch
+	Net     netip.Prefix
+	SG      oracle.SecurityGroup
+
+	QuotaRoom    int // ENIs the owner may still create in the region
+	CapacityRoom int // ENIs the group still takes
+	PoolRoom     int // free usable addresses in the vSwitch
+	used         map[netip.Addr]bool
+}
+
+// Room is how many creates succeed in the home before a limit binds.
+func (h *Home) Room() int { return min(h.QuotaRoom, h.CapacityRoom, h.PoolRoom) }
+
+// NewEnv analyses a valid world for profile p.
+func NewEnv(w *oracle.World, p *spec.Profile) *Env {
+	e := &Env{World: w, Profile: p, subject: p.Action(p.Subject), keys: map[string]*oracle.Account{}}
+	for i := range w.Accounts {
+		e.keys[w.Accounts[i].AccessKeyID] = &w.Accounts[i]
+	}
+	for i := range w.Accounts {
+		a := &w.Accounts[i]
+		if !e.mayCall(a, p.Subject) {
+			continue
+		}
+		e.Homes = append(e.Homes, e.homesOf(a.AccessKeyID, a.Owner())...)
+	}
+	return e
+}
+
+// main returns the settings-holding main account of an owner UID.
+func (e *Env) main(uid string) *oracle.Account {
+	for i := range e.World.Accounts {
+		if a := &e.World.Accounts[i]; a.Type == "main" && a.UID == uid {
+			return a
+		}
+	}
+	return nil
+}
+
+// mayCall reports whether a key passes every account rule for action.
+func (e *Env) mayCall(a *oracle.Account, action string) bool {
+	if a.Expired || a.Disabled {
+		return false
+	}
+	if a.Type != "ram" {
+		return true
+	}
+	m := e.main(a.Main)
+	return m != nil && !slices.Contains(m.RAMUnsupported, action) &&
+		(slices.Contains(a.Permissions, "*") || slices.Contains(a.Permissions, action))
+}
+
+func (e *Env) homesOf(key, owner string) []Home {
+	var out []Home
+	w := e.World
+	for _, sw := range w.VSwitches {
+		vpc := e.vpc(sw.VPC)
+		if vpc == nil || vpc.Owner != owner {
+			continue
+		}
+		for _, g := range w.SecurityGroups {
+			if g.VPC != sw.VPC {
+				continue
+			}
+			h := Home{Key: key, Owner: owner, Region: vpc.Region, VSwitch: sw, Net: netip.MustParsePrefix(sw.CIDR), SG: g}
+			e.measure(&h)
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+func (e *Env) vpc(id string) *oracle.VPC {
+	for i := range e.World.VPCs {
+		if e.World.VPCs[i].ID == id {
+			return &e.World.VPCs[i]
+		}
+	}
+	return nil
+}
+
+// measure fills in a home's rooms from the world's ENIs and used addresses.
+func (e *Env) measure(h *Home) {
+	quota := oracle.DefaultENIQuota
+	if r := e.region(h.Region); r != nil && r.ENIQuota > 0 {
+		quota = r.ENIQuota
+	}
+	if q, ok := e.main(h.Owner).ENIQuota[h.Region]; ok {
+		quota = q
+	}
+	capacity := h.SG.Capacity
+	if capacity == 0 {
+		capacity = oracle.DefaultSGCapacity
+	}
+	h.used = map[netip.Addr]bool{}
+	for _, ip := range h.VSwitch.UsedIPs {
+		h.used[netip.MustParseAddr(ip)] = true
+	}
+	for _, n := range e.World.ENIs {
+		sw := e.vswitch(n.VSwitch)
+		if vpc := e.vpc(sw.VPC); vpc.Owner == h.Owner && vpc.Region == h.Region {
+			quota--
+		}
+		if n.SecurityGroup == h.SG.ID {
+			capacity--
+		}
+		if n.VSwitch == h.VSwitch.ID {
+			h.used[netip.MustParseAddr(n.IP)] = true
+		}
+	}
+	h.QuotaRoom, h.CapacityRoom = max(quota, 0), max(capacity, 0)
+	h.PoolRoom = max(1<<(32-h.Net.Bits())-4-len(h.used), 0)
+}
+
+func (e *Env) region(id string) *oracle.Region {
+	for i := range e.World.Regions {
+		if e.World.Regions[i].ID == id {
+			return &e.World.Regions[i]
+		}
+	}
+	return nil
+}
+
+func (e *Env) vswitch(id string) *oracle.VSwitch {
+	for i := range e.World.VSwitches {
+		if e.World.VSwitches[i].ID == id {
+			return &e.World.VSwitches[i]
+		}
+	}
+	return nil
+}
+
+// homesWhere returns the homes that satisfy keep.
+func (e *Env) homesWhere(keep func(*Home) bool) []Home {
+	var out []Home
+	for i := range e.Homes {
+		if keep(&e.Homes[i]) {
+			out = append(out, e.Homes[i])
+		}
+	}
+	return out
+}
+
+// keysWhere returns, sorted, the keys that satisfy keep, each with a home of
+// its owner (so that the key's own rule is the only one it breaks).
+func (e *Env) keysWhere(keep func(*oracle.Account) bool) []keyHome {
+	var out []keyHome
+	for _, a := range e.World.Accounts {
+		if !keep(&a) {
+			continue
+		}
+		for _, h := range e.Homes {
+			if h.Owner == a.Owner() {
+				h.Key = a.AccessKeyID
+				out = append(out, keyHome{a.AccessKeyID, h})
+				break
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].key < out[j].key })
+	return out
+}
+
+type keyHome struct {
+	key  string
+	home Home
+}
+
+// foreignIDs lists IDs of a kind (vSwitches or security groups) that exist
+// but are not visible from home: another owner's, or another region's.
+func (e *Env) foreignIDs(h Home, vswitches bool) []string {
+	var out []string
+	visible := func(owner, region string) bool { return owner == h.Owner && region == h.Region }
+	if vswitches {
+		for _, sw := range e.World.VSwitches {
+			if vpc := e.vpc(sw.VPC); !visible(vpc.Owner, vpc.Region) {
+				out = append(out, sw.ID)
+			}
+		}
+		return out
+	}
+	for _, g := range e.World.SecurityGroups {
+		if !visible(g.Owner, g.Region) {
+			out = append(out, g.ID)
+		}
+	}
+	return out
+}
+
+// classicSGs and otherVPCSGs list the owner's groups in home's region that
+// break NotVpc and VpcMismatch with home's vSwitch.
+func (e *Env) groups(h Home, classic bool) []string {
+	var out []string
+	for _, g := range e.World.SecurityGroups {
+		if g.Owner != h.Owner || g.Region != h.Region {
+			continue
+		}
+		if classic && g.VPC == "" || !classic && g.VPC != "" && g.VPC != h.VSwitch.VPC {
+			out = append(out, g.ID)
+		}
+	}
+	return out
+}

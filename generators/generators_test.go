@@ -1,0 +1,179 @@
+package generators_test
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/eniconform/eniconform/generators"
+	"github.com/eniconform/eniconform/oracle"
+	"github.com/eniconform/eniconform/spec"
+	"github.com/eniconform/eniconform/target"
+	"github.com/eniconform/eniconform/world"
+	"pgregory.net/rapid"
+)
+
+var now = time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC)
+
+type fixture struct {
+	env   *generators.Env
+	model *oracle.Model
+	state oracle.State
+	conn  *target.Conn
+}
+
+func newFixture(t interface{ Fatal(...any) }, w *oracle.World) fixture {
+	m, err := oracle.NewModel(spec.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := oracle.NewState(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn := &target.Conn{Profile: spec.Default(), World: w, Now: func() time.Time { return now }}
+	return fixture{generators.NewEnv(w, spec.Default()), m, s, conn}
+}
+
+// run simulates a case on a fresh state; it fails t unless every setup step
+// succeeds, and returns the probe's prediction.
+func (f fixture) run(t interface{ Fatalf(string, ...any) }, c generators.Case) oracle.Prediction {
+	steps, _ := f.conn.Simulate(f.model, f.state, c, now)
+	for i, st := range steps[:len(steps)-1] {
+		if !st.Prediction.Success() {
+			t.Fatalf("setup step %d of %v is predicted %s, not success: %s", i+1, c.Breaks, st.Prediction.Winner.ID, st.Step)
+		}
+	}
+	return steps[len(steps)-1].Prediction
+}
+
+func ids(rules []*spec.Rule) []string {
+	var out []string
+	for _, r := range rules {
+		out = append(out, r.ID)
+	}
+	return out
+}
+
+func TestEveryReachableRuleHasAGenerator(t *testing.T) {
+	covered := generators.Covered()
+	for _, r := range spec.Default().Rules {
+		if r.Reachable() && !slices.Contains(covered, r.ID) {
+			t.Errorf("reachable rule %s has no generator", r.ID)
+		}
+	}
+	for _, id := range covered {
+		if r := spec.Default().Rule(id); r == nil || !r.Reachable() {
+			t.Errorf("generator for %s names no reachable rule", id)
+		}
+	}
+}
+
+// Every case from the rule-R generator is predicted to break exactly R, in
+// the default world.
+func TestRuleGeneratorsBreakExactlyTheirRule(t *testing.T) {
+	f := newFixture(t, world.Default())
+	for _, id := range generators.Covered() {
+		t.Run(id, func(t *testing.T) {
+			g, err := f.env.ForRule(id)
+			if err != nil {
+				t.Fatalf("the default world must allow every rule: %v", err)
+			}
+			rapid.Check(t, func(t *rapid.T) {
+				c := g.Draw(t, "case")
+				p := f.run(t, c)
+				if got := ids(p.Violated); len(got) != 1 || got[0] != id {
+					t.Fatalf("the probe breaks %v, want exactly %s: %s", got, id, c.Probe())
+				}
+			})
+		})
+	}
+}
+
+func TestValidCasesSucceed(t *testing.T) {
+	f := newFixture(t, world.Default())
+	g, err := f.env.Valid()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		c := g.Draw(t, "case")
+		if p := f.run(t, c); !p.Success() {
+			t.Fatalf("a valid case is predicted %s: %s", p.Winner.ID, c.Probe())
+		}
+	})
+}
+
+func TestMultiViolationCasesBreakTwoOrMore(t *testing.T) {
+	f := newFixture(t, world.Default())
+	g, err := f.env.Multi()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		c := g.Draw(t, "case")
+		if p := f.run(t, c); len(p.Violated) < 2 {
+			t.Fatalf("aimed at %v, the oracle sees only %v: %s", c.Breaks, ids(p.Violated), c.Probe())
+		}
+	})
+}
+
+// In random worlds too, a rule generator that applies breaks its rule alone.
+func TestRuleGeneratorsInRandomWorlds(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		w := generators.Worlds().Draw(t, "world")
+		f := newFixture(t, w)
+		var usable []string
+		for _, id := range generators.Covered() {
+			if _, err := f.env.ForRule(id); err == nil {
+				usable = append(usable, id)
+			}
+		}
+		if len(usable) == 0 {
+			t.Skip("no rule can be broken alone in this world")
+		}
+		id := rapid.SampledFrom(usable).Draw(t, "rule")
+		g, _ := f.env.ForRule(id)
+		c := g.Draw(t, "case")
+		if got := ids(f.run(t, c).Violated); len(got) != 1 || got[0] != id {
+			t.Fatalf("in world %+v the probe breaks %v, want exactly %s: %s", w, got, id, c.Probe())
+		}
+	})
+}
+
+func TestRandomWorldsAreValid(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		w := generators.Worlds().Draw(t, "world")
+		if _, err := oracle.NewState(w); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// The stateful machine reaches the limits of the default world's small
+// homes: quota, security group capacity and the address pool.
+func TestMachineReachesLimits(t *testing.T) {
+	hit := map[string]bool{}
+	rapid.Check(t, func(rt *rapid.T) {
+		f := newFixture(rt, world.Default())
+		s := f.state
+		m := generators.NewMachine(f.env, func(t *rapid.T, st generators.Step) string {
+			steps, next := f.conn.Simulate(f.model, s, generators.Case{Steps: []generators.Step{st}}, now)
+			s = next
+			if w := steps[0].Prediction.Winner; w != nil {
+				hit[w.ID] = true
+			}
+			if o := steps[0].Observed; !o.Failed() {
+				return o.NetworkInterfaceID
+			}
+			return ""
+		})
+		rt.Repeat(m.Actions())
+	})
+	for _, id := range []string{"quota.eni-count", "quota.sg-capacity", "addr.pool-exhausted", "idem.mismatch"} {
+		if !hit[id] {
+			t.Errorf("in 100 sequences the machine never reached %s (reached %v)", id, fmt.Sprint(hit))
+		}
+	}
+}

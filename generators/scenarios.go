@@ -1,0 +1,167 @@
+package generators
+
+import (
+	"fmt"
+
+	"pgregory.net/rapid"
+)
+
+// MaxFill bounds how many setup creates a case may make to reach a limit.
+const MaxFill = 12
+
+// A scenario breaks a rule that needs more than one request (a nonce or a
+// token used before, a limit filled first) or another action's request.
+type scenario struct {
+	rule string
+	gen  func(e *Env) (*rapid.Generator[Case], error)
+}
+
+var scenarios = []scenario{
+	{"gateway.nonce-reused", nonceReused},
+	{"idem.mismatch", tokenMismatch},
+	{"quota.eni-count", fill("quota.eni-count", func(h *Home) int { return h.QuotaRoom }, func(h *Home) []int { return []int{h.CapacityRoom, h.PoolRoom} })},
+	{"quota.sg-capacity", fill("quota.sg-capacity", func(h *Home) int { return h.CapacityRoom }, func(h *Home) []int { return []int{h.QuotaRoom, h.PoolRoom} })},
+	{"addr.pool-exhausted", fill("addr.pool-exhausted", func(h *Home) int { return h.PoolRoom }, func(h *Home) []int { return []int{h.QuotaRoom, h.CapacityRoom} })},
+	{"addr.ip-in-use", ipInUse},
+	{"param.missing.NetworkInterfaceId", deleteWithout},
+	{"ref.eni-not-found", deleteUnknown},
+	{"param.page-invalid", describeBadPage},
+}
+
+// plain is the bare create a setup step makes in a home.
+func (e *Env) plain(h Home) Step { return e.createIn(h) }
+
+// nonceReused sends a describe, then a valid create with the same nonce.
+func nonceReused(e *Env) (*rapid.Generator[Case], error) {
+	homes := e.homesWhere(func(h *Home) bool { return h.Room() > 0 })
+	if len(homes) == 0 || e.Profile.Action("DescribeNetworkInterfaces") == nil {
+		return nil, fmt.Errorf("no home to send from")
+	}
+	return rapid.Custom(func(t *rapid.T) Case {
+		probe, h := e.drawCreate(t, homes)
+		first := Step{Action: "DescribeNetworkInterfaces", Key: h.Key, Params: map[string]string{"RegionId": h.Region}}
+		probe.Send.ReuseNonceOf = 1
+		return Case{Generator: "rule", Breaks: []string{"gateway.nonce-reused"}, Steps: []Step{first, probe}}
+	}), nil
+}
+
+// tokenMismatch creates with a token, then sends the token with a changed
+// but valid name or description.
+func tokenMismatch(e *Env) (*rapid.Generator[Case], error) {
+	homes := e.homesWhere(func(h *Home) bool { return h.Room() > 1 })
+	if len(homes) == 0 {
+		return nil, fmt.Errorf("no home with room for two ENIs")
+	}
+	return rapid.Custom(func(t *rapid.T) Case {
+		first, _ := e.drawCreate(t, homes, "ClientToken", "PrimaryIpAddress") // the address would be in use at the probe
+		first.Params["ClientToken"] = e.token().Draw(t, "ClientToken")
+		probe := first
+		probe.Params = map[string]string{}
+		for k, v := range first.Params {
+			probe.Params[k] = v
+		}
+		name := rapid.SampledFrom([]string{"NetworkInterfaceName", "Description"}).Draw(t, "changed")
+		probe.Params[name] = e.text(name).Filter(func(v string) bool { return v != first.Params[name] }).Draw(t, name)
+		probe.Send = ValidSend().Draw(t, "send")
+		return Case{Generator: "rule", Breaks: []string{"idem.mismatch"}, Steps: []Step{first, probe}}
+	}), nil
+}
+
+// fill makes setup creates until one limit of a home is reached, then
+// probes; room selects the limit, others the limits that must not bind.
+func fill(rule string, room func(*Home) int, others func(*Home) []int) func(e *Env) (*rapid.Generator[Case], error) {
+	return func(e *Env) (*rapid.Generator[Case], error) {
+		homes := e.homesWhere(func(h *Home) bool {
+			r := room(h)
+			for _, o := range others(h) {
+				if o <= r {
+					return false
+				}
+			}
+			return r >= 0 && r <= MaxFill
+		})
+		if len(homes) == 0 {
+			return nil, fmt.Errorf("no home where this limit binds first within %d creates", MaxFill)
+		}
+		return rapid.Custom(func(t *rapid.T) Case {
+			probe, h := e.drawCreate(t, homes, "PrimaryIpAddress")
+			c := Case{Generator: "rule", Breaks: []string{rule}}
+			for i := 0; i < room(&h); i++ {
+				c.Steps = append(c.Steps, e.plain(h))
+			}
+			c.Steps = append(c.Steps, probe)
+			return c
+		}), nil
+	}
+}
+
+// ipInUse creates with an address, then asks for the same address.
+func ipInUse(e *Env) (*rapid.Generator[Case], error) {
+	homes := e.homesWhere(func(h *Home) bool { return h.Room() > 1 })
+	if len(homes) == 0 {
+		return nil, fmt.Errorf("no home with room for two ENIs")
+	}
+	return rapid.Custom(func(t *rapid.T) Case {
+		probe, h := e.drawCreate(t, homes, "PrimaryIpAddress", "ClientToken")
+		first := e.plain(h)
+		first.Params["PrimaryIpAddress"] = usableAddr(h).Draw(t, "PrimaryIpAddress")
+		probe.Params["PrimaryIpAddress"] = first.Params["PrimaryIpAddress"]
+		return Case{Generator: "rule", Breaks: []string{"addr.ip-in-use"}, Steps: []Step{first, probe}}
+	}), nil
+}
+
+// anyHome draws a home with room, or fails the world.
+func (e *Env) anyHome() ([]Home, error) {
+	homes := e.homesWhere(func(h *Home) bool { return h.Room() > 0 })
+	if len(homes) == 0 {
+		return nil, fmt.Errorf("no home to send from")
+	}
+	return homes, nil
+}
+
+func deleteWithout(e *Env) (*rapid.Generator[Case], error) {
+	homes, err := e.anyHome()
+	return aux(e, homes, err, "param.missing.NetworkInterfaceId", "DeleteNetworkInterface", func(*rapid.T, map[string]string, Home) {})
+}
+
+func deleteUnknown(e *Env) (*rapid.Generator[Case], error) {
+	homes, err := e.anyHome()
+	return aux(e, homes, err, "ref.eni-not-found", "DeleteNetworkInterface", func(t *rapid.T, p map[string]string, _ Home) {
+		p["NetworkInterfaceId"] = rapid.StringMatching(`eni-[0-9a-z]{20}`).Filter(func(id string) bool {
+			for _, n := range e.World.ENIs {
+				if n.ID == id {
+					return false
+				}
+			}
+			return true
+		}).Draw(t, "NetworkInterfaceId")
+	})
+}
+
+func describeBadPage(e *Env) (*rapid.Generator[Case], error) {
+	homes, err := e.anyHome()
+	return aux(e, homes, err, "param.page-invalid", "DescribeNetworkInterfaces", func(t *rapid.T, p map[string]string, _ Home) {
+		name := rapid.SampledFrom([]string{"PageSize", "PageNumber"}).Draw(t, "page parameter")
+		bad := []string{"0", "-1", "x", "1.5", " 10", "1e3"}
+		if name == "PageSize" {
+			bad = append(bad, "1001", "100000")
+		}
+		p[name] = rapid.SampledFrom(bad).Draw(t, name)
+	})
+}
+
+// aux builds one-request cases of an auxiliary action in a home's region.
+func aux(e *Env, homes []Home, err error, rule, action string, set func(*rapid.T, map[string]string, Home)) (*rapid.Generator[Case], error) {
+	if err != nil {
+		return nil, err
+	}
+	if e.Profile.Action(action) == nil {
+		return nil, fmt.Errorf("the profile has no %s", action)
+	}
+	return rapid.Custom(func(t *rapid.T) Case {
+		h := rapid.SampledFrom(homes).Draw(t, "home")
+		st := Step{Action: action, Key: h.Key, Params: map[string]string{"RegionId": h.Region}, Send: ValidSend().Draw(t, "send")}
+		set(t, st.Params, h)
+		return Case{Generator: "rule", Breaks: []string{rule}, Steps: []Step{st}}
+	}), nil
+}
