@@ -22,9 +22,11 @@ type recorder struct {
 	logs   []string
 }
 
-func (r *recorder) Helper()                           {}
-func (r *recorder) Name() string                      { return "shrink" }
-func (r *recorder) Logf(format string, args ...any)   { r.logs = append(r.logs, fmt.Sprintf(format, args...)) }
+func (r *recorder) Helper()      {}
+func (r *recorder) Name() string { return "shrink" }
+func (r *recorder) Logf(format string, args ...any) {
+	r.logs = append(r.logs, fmt.Sprintf(format, args...))
+}
 func (r *recorder) Log(args ...any)                   { r.logs = append(r.logs, fmt.Sprint(args...)) }
 func (r *recorder) Errorf(format string, args ...any) { r.failed = true; r.Logf(format, args...) }
 func (r *recorder) Error(args ...any)                 { r.failed = true; r.Log(args...) }
