@@ -35,11 +35,11 @@ func TestSchemesAndMethodsAccepted(t *testing.T) {
 	for _, s := range shapes {
 		c := create("NetworkInterfaceName", s.name)
 		c.Scheme, c.Method, c.FormBody = s.scheme, s.method, s.form
-		o := send(t, srv.URL, c)
+		o := send(srv.URL, c)
 		mustSucceed(t, s.name, o)
 		d := call(wire.ActionDescribe, "NetworkInterfaceId.1", o.NetworkInterfaceID)
 		d.Scheme, d.Method, d.FormBody = s.scheme, s.method, s.form
-		got := send(t, srv.URL, d)
+		got := send(srv.URL, d)
 		mustSucceed(t, s.name+" describe", got)
 		if len(got.ENIs) != 1 || got.ENIs[0].NetworkInterfaceName != s.name {
 			t.Errorf("%s: Describe shows %+v", s.name, got.ENIs)
@@ -54,7 +54,7 @@ func TestUnknownActionNotFound(t *testing.T) {
 	for _, scheme := range []oracle.Scheme{oracle.V1, oracle.V3} {
 		c := call("CreateNetworkInterfaces")
 		c.Scheme = scheme
-		o := send(t, srv.URL, c)
+		o := send(srv.URL, c)
 		mustFail(t, "unknown action "+scheme.String(), o, code(t, "gateway.unknown-action"))
 		if o.Status != http.StatusNotFound {
 			t.Errorf("%v: HTTP %d, want 404", scheme, o.Status)
@@ -70,10 +70,10 @@ func TestStaleTimestampUnlessClockSkew(t *testing.T) {
 		return c
 	}
 	strict := start(t, emulator.Options{Now: frozenNow})
-	mustFail(t, "16 minutes old", send(t, strict.URL, stale()), code(t, "gateway.timestamp-expired"))
+	mustFail(t, "16 minutes old", send(strict.URL, stale()), code(t, "gateway.timestamp-expired"))
 
 	relaxed := start(t, emulator.Options{Now: frozenNow, ClockSkew: 24 * time.Hour})
-	mustSucceed(t, "16 minutes old with a day of skew", send(t, relaxed.URL, stale()))
+	mustSucceed(t, "16 minutes old with a day of skew", send(relaxed.URL, stale()))
 	if w := relaxed.Handler.Profile().Gateway.TimestampWindow(); w != 24*time.Hour {
 		t.Errorf("derived window %v", w)
 	}
@@ -92,14 +92,14 @@ func TestReusedNonceRefused(t *testing.T) {
 	for _, scheme := range []oracle.Scheme{oracle.V1, oracle.V3} {
 		c := call(wire.ActionDescribe)
 		c.Scheme = scheme
-		mustSucceed(t, "first use", send(t, srv.URL, c))
-		mustFail(t, "second use", send(t, srv.URL, c), code(t, "gateway.nonce-reused"))
+		mustSucceed(t, "first use", send(srv.URL, c))
+		mustFail(t, "second use", send(srv.URL, c), code(t, "gateway.nonce-reused"))
 	}
 	bad := call(wire.ActionDescribe)
 	bad.Break.CorruptSignature = true
-	mustFail(t, "bad signature", send(t, srv.URL, bad), code(t, "gateway.signature-mismatch"))
+	mustFail(t, "bad signature", send(srv.URL, bad), code(t, "gateway.signature-mismatch"))
 	bad.Break.CorruptSignature = false
-	mustSucceed(t, "the nonce of a refused request", send(t, srv.URL, bad))
+	mustSucceed(t, "the nonce of a refused request", send(srv.URL, bad))
 }
 
 // Unknown keys and wrong secrets are refused.
@@ -107,10 +107,10 @@ func TestUnknownKeyAndWrongSecret(t *testing.T) {
 	srv := start(t, emulator.Options{})
 	c := call(wire.ActionDescribe)
 	c.AccessKeyID = "nobody"
-	mustFail(t, "unknown key", send(t, srv.URL, c), code(t, "gateway.unknown-key"))
+	mustFail(t, "unknown key", send(srv.URL, c), code(t, "gateway.unknown-key"))
 	c = call(wire.ActionDescribe)
 	c.Secret = "not-test"
-	mustFail(t, "wrong secret", send(t, srv.URL, c), code(t, "gateway.signature-mismatch"))
+	mustFail(t, "wrong secret", send(srv.URL, c), code(t, "gateway.signature-mismatch"))
 }
 
 // The format follows Format (any case), then V3 or Accept, then the
@@ -126,7 +126,7 @@ func TestResponseFormat(t *testing.T) {
 	} {
 		c := call(wire.ActionDescribe)
 		c.Scheme, c.Format = tc.scheme, tc.format
-		o := send(t, srv.URL, c)
+		o := send(srv.URL, c)
 		mustSucceed(t, "format", o)
 		if o.Format != tc.wantF {
 			t.Errorf("%v Format=%q: answered %s", tc.scheme, tc.format, o.Format)
@@ -206,10 +206,10 @@ func TestLogEntries(t *testing.T) {
 	logged := make(chan emulator.Entry, 4)
 	srv := start(t, emulator.Options{Log: func(e emulator.Entry) { logged <- e }})
 	c := create()
-	o := send(t, srv.URL, c)
+	o := send(srv.URL, c)
 	mustSucceed(t, "create", o)
 	ok := <-logged // before the next request: the log runs after the answer is sent
-	send(t, srv.URL, create("VSwitchId", "vsw-nosuch"))
+	send(srv.URL, create("VSwitchId", "vsw-nosuch"))
 	failed := <-logged
 	if ok.Action != wire.ActionCreate || ok.Status != 200 || ok.Code != "" || ok.AccessKeyID != "test" || ok.RequestID != o.RequestID {
 		t.Errorf("success entry %+v", ok)

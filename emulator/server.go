@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -20,12 +21,6 @@ const (
 	shutdownGrace     = 10 * time.Second // how long Serve waits for in-flight requests
 )
 
-// newHTTPServer returns an http.Server for h with the limits above.
-func newHTTPServer(h http.Handler) *http.Server {
-	return &http.Server{Handler: h, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
-		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout, MaxHeaderBytes: maxHeaderBytes}
-}
-
 // Server is a Handler listening on a loopback port, in the manner of
 // httptest.Server: start it with NewServer, point a client at URL (or an
 // SDK at Endpoint), and Close it.
@@ -34,8 +29,7 @@ type Server struct {
 	Endpoint string   // "127.0.0.1:PORT", the Endpoint (Go SDK v7) or Domain (classic SDK) to configure
 	Handler  *Handler // the emulator, for its State
 
-	srv  *http.Server
-	done chan struct{} // closed when the serving goroutine returns
+	run *serving
 }
 
 // NewServer starts a Handler for opts on 127.0.0.1 at a free port. It
@@ -49,22 +43,14 @@ func NewServer(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
-	s := &Server{URL: "http://" + ln.Addr().String(), Endpoint: ln.Addr().String(), Handler: h,
-		srv: newHTTPServer(h), done: make(chan struct{})}
-	go func() {
-		defer close(s.done)
-		_ = s.srv.Serve(ln) // always ErrServerClosed after Close
-	}()
-	return s, nil
+	addr := ln.Addr().String()
+	return &Server{URL: "http://" + addr, Endpoint: addr, Handler: h, run: serve(ln, h)}, nil
 }
 
 // Close stops accepting connections, waits until every in-flight request
-// has been answered, and closes idle connections. It may be called more
+// has been answered, and closes the connections. It may be called more
 // than once.
-func (s *Server) Close() {
-	_ = s.srv.Shutdown(context.Background())
-	<-s.done
-}
+func (s *Server) Close() { _ = s.run.stop(context.Background()) }
 
 // Serve serves h on ln until ctx is done, then stops accepting, lets
 // in-flight requests finish (for at most 10 s) and returns nil. It returns
@@ -72,22 +58,71 @@ func (s *Server) Close() {
 // to read a request's headers (10 s) and the whole request (30 s), to write
 // an answer (30 s), idle connections (2 min) and headers (64 KiB).
 func Serve(ctx context.Context, ln net.Listener, h *Handler) error {
-	srv := newHTTPServer(h)
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	run := serve(ln, h)
 	select {
-	case err := <-served:
-		return fmt.Errorf("emulator: %w", err)
+	case <-run.done:
+		if errors.Is(run.err, http.ErrServerClosed) {
+			return nil
+		}
+		return fmt.Errorf("emulator: %w", run.err)
 	case <-ctx.Done():
 	}
 	grace, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	err := srv.Shutdown(grace)
-	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("emulator: %w", err)
-	}
-	if err != nil {
+	if err := run.stop(grace); err != nil {
 		return fmt.Errorf("emulator: shutting down: %w", err)
 	}
 	return nil
+}
+
+// serving is one http.Server at work on one listener.
+type serving struct {
+	srv  *http.Server
+	ln   net.Listener
+	done chan struct{} // closed when srv.Serve has returned
+	err  error         // what srv.Serve returned, once done is closed
+
+	mu    sync.Mutex
+	fresh map[net.Conn]bool // connections that have not sent a request yet
+}
+
+// serve starts serving h on ln with the limits above.
+func serve(ln net.Listener, h http.Handler) *serving {
+	s := &serving{ln: ln, done: make(chan struct{}), fresh: map[net.Conn]bool{}}
+	s.srv = &http.Server{Handler: h, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
+		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout, MaxHeaderBytes: maxHeaderBytes, ConnState: s.track}
+	go func() {
+		defer close(s.done)
+		s.err = s.srv.Serve(ln)
+	}()
+	return s
+}
+
+// track remembers which connections have not sent a request yet.
+func (s *serving) track(c net.Conn, state http.ConnState) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if state == http.StateNew {
+		s.fresh[c] = true
+	} else {
+		delete(s.fresh, c)
+	}
+}
+
+// stop closes the listener, closes the connections that never sent a
+// request (http.Server.Shutdown would wait 5 s for them), then waits until
+// every in-flight request is answered or ctx is done, and closes the rest.
+func (s *serving) stop(ctx context.Context) error {
+	_ = s.ln.Close()
+	<-s.done // Serve has returned: no connection is accepted any more
+	s.mu.Lock()
+	for c := range s.fresh {
+		_ = c.Close()
+	}
+	s.mu.Unlock()
+	err := s.srv.Shutdown(ctx)
+	if err != nil {
+		_ = s.srv.Close()
+	}
+	return err
 }
