@@ -8,7 +8,8 @@
 //     with a query or a form body, or ACS3). Signing is pure: time and nonce
 //     are fields. Breakage sends deliberately broken requests (omitted
 //     common parameters, a verbatim timestamp, another SignatureMethod or
-//     SignatureVersion, a corrupted signature, a malformed Authorization).
+//     SignatureVersion, a corrupted signature, a malformed Authorization, a
+//     padded body).
 //   - Call.Expect: the oracle.Request a correct server decodes from it.
 //   - ParseResponse: a target's answer as an oracle.Observation, classified
 //     Answered, Garbled or Unknown.
