@@ -118,10 +118,6 @@ func (e *Env) measure(h *Home) {
 	if q, ok := e.main(h.Owner).ENIQuota[h.Region]; ok {
 		quota = q
 	}
-	capacity := h.SG.Capacity
-	if capacity == 0 {
-		capacity = oracle.DefaultSGCapacity
-	}
 	h.used = map[netip.Addr]bool{}
 	for _, ip := range h.VSwitch.UsedIPs {
 		h.used[netip.MustParseAddr(ip)] = true
@@ -131,15 +127,26 @@ func (e *Env) measure(h *Home) {
 		if vpc := e.vpc(sw.VPC); vpc.Owner == h.Owner && vpc.Region == h.Region {
 			quota--
 		}
-		if n.SecurityGroup == h.SG.ID {
-			capacity--
-		}
 		if n.VSwitch == h.VSwitch.ID {
 			h.used[netip.MustParseAddr(n.IP)] = true
 		}
 	}
-	h.QuotaRoom, h.CapacityRoom = max(quota, 0), max(capacity, 0)
+	h.QuotaRoom, h.CapacityRoom = max(quota, 0), max(e.sgRoom(h.SG), 0)
 	h.PoolRoom = max(1<<(32-h.Net.Bits())-4-len(h.used), 0)
+}
+
+// sgRoom is how many more ENIs a group takes, given the world's ENIs.
+func (e *Env) sgRoom(g oracle.SecurityGroup) int {
+	room := g.Capacity
+	if room == 0 {
+		room = oracle.DefaultSGCapacity
+	}
+	for _, n := range e.World.ENIs {
+		if n.SecurityGroup == g.ID {
+			room--
+		}
+	}
+	return room
 }
 
 func (e *Env) region(id string) *oracle.Region {
@@ -217,12 +224,13 @@ func (e *Env) foreignIDs(h Home, vswitches bool) []string {
 	return out
 }
 
-// classicSGs and otherVPCSGs list the owner's groups in home's region that
-// break NotVpc and VpcMismatch with home's vSwitch.
+// groups lists the owner's groups in home's region that break NotVpc
+// (classic) or VpcMismatch with home's vSwitch, and still have room, so
+// that the capacity rule does not fire too.
 func (e *Env) groups(h Home, classic bool) []string {
 	var out []string
 	for _, g := range e.World.SecurityGroups {
-		if g.Owner != h.Owner || g.Region != h.Region {
+		if g.Owner != h.Owner || g.Region != h.Region || e.sgRoom(g) <= 0 {
 			continue
 		}
 		if classic && g.VPC == "" || !classic && g.VPC != "" && g.VPC != h.VSwitch.VPC {

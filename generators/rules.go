@@ -82,7 +82,8 @@ var mutations = []mutation{
 	keyMutation("account.not-found", func(e *Env, a *oracle.Account) bool { return a.Expired && !a.Disabled && e.ramOK(a) }),
 	keyMutation("account.ram-not-supported", func(e *Env, a *oracle.Account) bool {
 		m := e.main(a.Main)
-		return a.Type == "ram" && !a.Expired && !a.Disabled && m != nil && slices.Contains(m.RAMUnsupported, e.Profile.Subject)
+		return a.Type == "ram" && !a.Expired && !a.Disabled && m != nil && slices.Contains(m.RAMUnsupported, e.Profile.Subject) &&
+			(slices.Contains(a.Permissions, "*") || slices.Contains(a.Permissions, e.Profile.Subject))
 	}),
 	keyMutation("account.subuser-denied", func(e *Env, a *oracle.Account) bool {
 		m := e.main(a.Main)

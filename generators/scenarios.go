@@ -2,6 +2,7 @@ package generators
 
 import (
 	"fmt"
+	"slices"
 
 	"pgregory.net/rapid"
 )
@@ -33,13 +34,14 @@ func (e *Env) plain(h Home) Step { return e.createIn(h) }
 
 // nonceReused sends a describe, then a valid create with the same nonce.
 func nonceReused(e *Env) (*rapid.Generator[Case], error) {
-	homes := e.homesWhere(func(h *Home) bool { return h.Room() > 0 })
-	if len(homes) == 0 || e.Profile.Action("DescribeNetworkInterfaces") == nil {
-		return nil, fmt.Errorf("no home to send from")
+	const describe = "DescribeNetworkInterfaces"
+	homes := e.homesWhere(func(h *Home) bool { return h.Room() > 0 && e.mayCall(e.keys[h.Key], describe) })
+	if len(homes) == 0 || e.Profile.Action(describe) == nil {
+		return nil, fmt.Errorf("no key may both describe and create")
 	}
 	return rapid.Custom(func(t *rapid.T) Case {
 		probe, h := e.drawCreate(t, homes)
-		first := Step{Action: "DescribeNetworkInterfaces", Key: h.Key, Params: map[string]string{"RegionId": h.Region}}
+		first := Step{Action: describe, Key: h.Key, Params: map[string]string{"RegionId": h.Region}}
 		probe.Send.ReuseNonceOf = 1
 		return Case{Generator: "rule", Breaks: []string{"gateway.nonce-reused"}, Steps: []Step{first, probe}}
 	}), nil
@@ -157,6 +159,10 @@ func aux(e *Env, homes []Home, err error, rule, action string, set func(*rapid.T
 	}
 	if e.Profile.Action(action) == nil {
 		return nil, fmt.Errorf("the profile has no %s", action)
+	}
+	homes = slices.DeleteFunc(homes, func(h Home) bool { return !e.mayCall(e.keys[h.Key], action) })
+	if len(homes) == 0 {
+		return nil, fmt.Errorf("no key may call %s", action)
 	}
 	return rapid.Custom(func(t *rapid.T) Case {
 		h := rapid.SampledFrom(homes).Draw(t, "home")

@@ -5,8 +5,9 @@
 // oracle itself, with no network, for corpora and meta-tests.
 //
 // Entry points: Conn (an endpoint, its world and credentials), Session (one
-// case's run: nonces, created IDs, unique tokens), Conn.Do (one step), and
-// Simulate.
+// case's run: nonces, created IDs, unique tokens), Conn.Prepare and
+// Pending.Send (one step: built, predicted by the caller, then sent), and
+// Conn.Simulate.
 package target
 
 import (
@@ -56,6 +57,7 @@ type Session struct {
 	nonces  []string
 	times   []time.Time
 	created []string // per step: the ENI it created, or ""
+	steps   []generators.Step
 	tokens  map[string]string
 }
 
@@ -161,7 +163,7 @@ func (c *Conn) expect(call *wire.Call, st generators.Step, s *Session, now time.
 		req.Sig = oracle.SigMismatch
 	}
 	if n := st.Send.ReuseNonceOf; n > 0 && n <= len(s.times) {
-		req.NonceSeen = s.times[n-1]
+		req.NonceSeen = s.times[n-1] // zero when the server did not remember it
 	}
 	return req
 }
@@ -184,36 +186,74 @@ func (c *Conn) applyOverrides(st generators.Step) generators.Step {
 	return st
 }
 
-// Do sends one step of a session and returns the exchange; it never fails:
-// a transport error is an Unknown observation.
-func (c *Conn) Do(ctx context.Context, s *Session, st generators.Step) Exchange {
+// Pending is a step built and signed but not sent yet: its Request is what
+// the prediction is made for.
+type Pending struct {
+	Exchange
+	conn    *Conn
+	sess    *Session
+	nonce   string
+	now     time.Time
+	httpReq *http.Request
+	err     error
+}
+
+// Prepare builds and signs the next step of a session. Send it with Send;
+// every prepared step must be sent (the session counts on it).
+func (c *Conn) Prepare(ctx context.Context, s *Session, st generators.Step) *Pending {
 	st = s.substitute(c.applyOverrides(st))
-	now := c.Now()
-	nonce := s.nonce(st)
-	call := c.call(st, now, nonce)
-	x := Exchange{Step: st}
-	httpReq, err := call.HTTPRequest(ctx, c.URL)
-	x.Request = c.expect(&call, st, s, now)
+	p := &Pending{conn: c, sess: s, now: c.Now(), Exchange: Exchange{Step: st}}
+	p.nonce = s.nonce(st)
+	call := c.call(st, p.now, p.nonce)
+	p.httpReq, p.err = call.HTTPRequest(ctx, c.URL)
+	p.Request = c.expect(&call, st, s, p.now)
+	if p.err == nil {
+		p.Sent = wire.Redact(p.httpReq)
+	}
+	return p
+}
+
+// Send sends a prepared step and returns the exchange; it never fails: a
+// transport error is an Unknown observation. recordsNonce tells the session
+// whether the server remembers this step's nonce (the prediction says), so
+// that a later step reusing it expects SignatureNonceUsed only then.
+func (p *Pending) Send(recordsNonce bool) Exchange {
+	x := p.Exchange
 	start := time.Now()
-	if err != nil {
-		x.Observed = oracle.Observation{Kind: oracle.Unknown, Problem: "building the request: " + err.Error()}
+	if p.err != nil {
+		x.Observed = oracle.Observation{Kind: oracle.Unknown, Problem: "building the request: " + p.err.Error()}
 	} else {
-		x.Sent = wire.Redact(httpReq)
-		resp, err := c.Client.Do(httpReq)
-		x.Observed = wire.ParseResponse(c.Profile, st.Action, resp, err)
+		resp, err := p.conn.Client.Do(p.httpReq)
+		x.Observed = wire.ParseResponse(p.conn.Profile, x.Step.Action, resp, err)
 	}
 	x.Latency = time.Since(start)
-	s.record(nonce, now, &x, c.Profile.Subject)
+	p.sess.record(p.nonce, p.now, recordsNonce, &x, p.conn.Profile.Subject)
 	return x
 }
 
 // record notes what a step used and created.
-func (s *Session) record(nonce string, now time.Time, x *Exchange, subject string) {
+func (s *Session) record(nonce string, now time.Time, recordsNonce bool, x *Exchange, subject string) {
 	s.nonces = append(s.nonces, nonce)
+	if !recordsNonce {
+		now = time.Time{} // the server forgot it: a reuse is no reuse
+	}
 	s.times = append(s.times, now)
 	id := ""
 	if x.Step.Action == subject && x.Observed.Kind == oracle.Answered && !x.Observed.Failed() {
 		id = x.Observed.NetworkInterfaceID
 	}
 	s.created = append(s.created, id)
+	s.steps = append(s.steps, x.Step)
+}
+
+// CreatedBy lists the ENIs the case created with the step that created each
+// (its key and region are the ones to delete it with).
+func (s *Session) CreatedBy() map[string]generators.Step {
+	out := map[string]generators.Step{}
+	for i, id := range s.created {
+		if id != "" {
+			out[id] = s.steps[i]
+		}
+	}
+	return out
 }
