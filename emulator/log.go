@@ -20,30 +20,30 @@ func (e Entry) String() string {
 	}
 	var b strings.Builder
 	b.WriteString(e.Time.UTC().Format(time.RFC3339))
-	for _, f := range []string{token(e.Method), e.Scheme.String(), token(e.Action), strconv.Itoa(e.Status), token(code), e.Format,
-		e.Latency.Round(time.Microsecond).String(), "AccessKeyId=" + token(e.AccessKeyID), "RequestId=" + token(e.RequestID)} {
+	for _, f := range []string{plain(e.Method), e.Scheme.String(), plain(e.Action), strconv.Itoa(e.Status), plain(code), e.Format,
+		e.Latency.Round(time.Microsecond).String(), "AccessKeyId=" + plain(e.AccessKeyID), "RequestId=" + plain(e.RequestID)} {
 		b.WriteByte(' ')
 		b.WriteString(f)
 	}
 	return b.String()
 }
 
-// maxToken is how much of a client-supplied value a log line shows.
-const maxToken = 64
+// maxPlain is how much of a client-supplied value a log line shows.
+const maxPlain = 64
 
-// token returns s when it is a plain token (letters, digits, '.', '-',
-// '_'), else s cut to maxToken bytes and quoted.
-func token(s string) string {
-	plain := s != "" && len(s) <= maxToken
-	for i := 0; i < len(s) && plain; i++ {
+// plain returns s when it is a plain token (letters, digits, '.', '-',
+// '_'), else s cut to maxPlain bytes and quoted.
+func plain(s string) string {
+	ok := s != "" && len(s) <= maxPlain
+	for i := 0; i < len(s) && ok; i++ {
 		c := s[i]
-		plain = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == '_'
+		ok = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == '_'
 	}
-	if plain {
+	if ok {
 		return s
 	}
-	if len(s) > maxToken {
-		s = s[:maxToken] + "…"
+	if len(s) > maxPlain {
+		s = s[:maxPlain] + "…"
 	}
 	return strconv.Quote(s)
 }
