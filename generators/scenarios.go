@@ -171,3 +171,53 @@ func aux(e *Env, homes []Home, err error, rule, action string, set func(*rapid.T
 		return Case{Generator: "rule", Breaks: []string{rule}, Steps: []Step{st}}
 	}), nil
 }
+
+// Replay draws a create with a ClientToken sent twice with the same
+// parameters (perhaps signed and formatted differently): the second must
+// return the first's ENI and create nothing.
+func (e *Env) Replay() (*rapid.Generator[Case], error) {
+	homes := e.homesWhere(func(h *Home) bool { return h.Room() > 0 })
+	if len(homes) == 0 {
+		return nil, fmt.Errorf("no home with room")
+	}
+	return rapid.Custom(func(t *rapid.T) Case {
+		first, _ := e.drawCreate(t, homes, "ClientToken")
+		first.Params["ClientToken"] = e.token().Draw(t, "ClientToken")
+		again := first
+		again.Send = ValidSend().Draw(t, "send again")
+		return Case{Generator: "replay", Steps: []Step{first, again}}
+	}), nil
+}
+
+// CreateThenDescribe draws a valid create followed by a describe of the new
+// ENI (by ID, or by its vSwitch), so that the listing shows what was made.
+func (e *Env) CreateThenDescribe() (*rapid.Generator[Case], error) {
+	const describe = "DescribeNetworkInterfaces"
+	homes := e.homesWhere(func(h *Home) bool { return h.Room() > 0 && e.mayCall(e.keys[h.Key], describe) })
+	if len(homes) == 0 || e.Profile.Action(describe) == nil {
+		return nil, fmt.Errorf("no key may both create and describe")
+	}
+	return rapid.Custom(func(t *rapid.T) Case {
+		create, h := e.drawCreate(t, homes)
+		d := Step{Action: describe, Key: h.Key, Params: map[string]string{"RegionId": h.Region}, Send: ValidSend().Draw(t, "send describe")}
+		if rapid.Bool().Draw(t, "by VSwitchId") {
+			d.Params["VSwitchId"] = h.VSwitch.ID
+		} else {
+			d.Params["NetworkInterfaceId.1"] = Ref(1)
+		}
+		return Case{Generator: "post-state", Steps: []Step{create, d}}
+	}), nil
+}
+
+// WithSend changes how every step of g's cases is sent.
+func WithSend(g *rapid.Generator[Case], change func(*Send)) *rapid.Generator[Case] {
+	return rapid.Map(g, func(c Case) Case {
+		steps := make([]Step, len(c.Steps))
+		for i, s := range c.Steps {
+			change(&s.Send)
+			steps[i] = s
+		}
+		c.Steps = steps
+		return c
+	})
+}

@@ -255,6 +255,30 @@ func (s State) lane(owner, region string) []eniRec {
 	return out
 }
 
+// Live returns every known live ENI (ones that may be gone included), in
+// creation order.
+func (s State) Live() []ENI {
+	var recs []eniRec
+	s.enis.Range(func(_ string, e eniRec) bool {
+		if !placeholder(e.ID) {
+			recs = append(recs, e)
+		}
+		return true
+	})
+	sort.Slice(recs, func(i, j int) bool { return recs[i].Seq < recs[j].Seq })
+	out := make([]ENI, len(recs))
+	for i, e := range recs {
+		out[i] = e.ENI
+	}
+	return out
+}
+
+// Pending is the number of creates of unknown outcome in a lane.
+func (s State) Pending(lane string) int {
+	n, _ := s.pending.Get(lane)
+	return n
+}
+
 // Issued reports whether a target has returned id before.
 func (s State) Issued(id string) bool { return s.issued.Has(id) }
 

@@ -338,8 +338,8 @@ func (p *Profile) indexRules() []error {
 		switch {
 		case p.ruleByID[r.ID] != nil:
 			errs = append(errs, fmt.Errorf("%s: duplicate id", where))
-		case r.Code == "" || r.Check == "" || r.Message == "":
-			errs = append(errs, fmt.Errorf("%s: code, check and message are required", where))
+		case r.Code == "" || r.Check == "" || r.Message == "" || r.Title == "":
+			errs = append(errs, fmt.Errorf("%s: title, code, check and message are required", where))
 		case r.HTTP < 400 || r.HTTP > 599:
 			errs = append(errs, fmt.Errorf("%s: http %d is not an error status", where, r.HTTP))
 		case r.Rank <= 0:

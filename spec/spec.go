@@ -134,6 +134,7 @@ func (p *Param) Base() string {
 // HTTP status HTTP. Rank orders rules for strict precedence (lower wins).
 type Rule struct {
 	ID           string        `json:"id"`
+	Title        string        `json:"title"` // what breaks the rule, in a few words`
 	Family       string        `json:"family"`
 	Check        string        `json:"check"`
 	Params       []string      `json:"params,omitempty"`

@@ -20,7 +20,7 @@ func TestEmbeddedProfilesLoad(t *testing.T) {
 
 func TestLoadErrorsAreClear(t *testing.T) {
 	cases := map[string]string{
-		"{\n  \"name\": 1\n}":           "line 2",
+		"{\n  \"name\": 1\n}":          "line 2",
 		`{"name": "x", "bogus": true}`: `unknown field "bogus"`,
 		`{"name": "x"}`:                "version and subject are required",
 	}

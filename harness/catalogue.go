@@ -1,0 +1,114 @@
+package harness
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/eniconform/eniconform/generators"
+	"github.com/eniconform/eniconform/spec"
+	"pgregory.net/rapid"
+)
+
+// Kind says how a property is checked.
+type Kind uint8
+
+// Kinds of property.
+const (
+	Explore  Kind = iota // independent cases, drawn in parallel, the first failure shrunk
+	Stateful             // rapid's state machine, one sequence at a time
+)
+
+// Property is one claim about the target, in words a bug report would use,
+// checked on the cases Cases draws from a world.
+type Property struct {
+	Family      string
+	Name        string
+	Rule        *spec.Rule // the rule the property is about; nil for others
+	Labels      []string   // Ginkgo labels: the family, "rule:<id>", …
+	Kind        Kind
+	Needs       string // an auxiliary action the property needs the target to implement
+	Unreachable string // why no request can show it (the property is skipped)
+	Cases       func(e *generators.Env) (*rapid.Generator[generators.Case], error)
+}
+
+// The families besides the rule families of the spec.
+const (
+	FamilyFormats   = "formats"
+	FamilyStateful  = "stateful"
+	FamilyPostState = "post-state"
+)
+
+// Catalogue lists every property for a profile, by family in report order:
+// one per rule (the unreachable ones skipped with their reason), then valid
+// requests, precedence, replays, response formats, the state machine and
+// Describe after Create.
+func Catalogue(p *spec.Profile) []*Property {
+	var out []*Property
+	for _, r := range p.RulesByRank() {
+		out = append(out, ruleProperty(p, r))
+	}
+	out = append(out, others(p)...)
+	order := append(slices.Clone(spec.Families), FamilyStateful, FamilyPostState)
+	slices.SortStableFunc(out, func(a, b *Property) int { return slices.Index(order, a.Family) - slices.Index(order, b.Family) })
+	return out
+}
+
+func ruleProperty(p *spec.Profile, r *spec.Rule) *Property {
+	prop := &Property{Family: r.Family, Rule: r, Labels: []string{r.Family, "rule:" + r.ID},
+		Name: fmt.Sprintf("%s is refused with %s (HTTP %d)", r.Title, r.Code, r.HTTP)}
+	if !r.Reachable() {
+		prop.Name = fmt.Sprintf("%s (%s, HTTP %d) cannot be provoked", r.Title, r.Code, r.HTTP)
+		prop.Unreachable = r.Unreachable
+	}
+	for _, a := range r.Actions {
+		if a != p.Subject {
+			prop.Needs = a
+		}
+	}
+	id := r.ID
+	prop.Cases = func(e *generators.Env) (*rapid.Generator[generators.Case], error) { return e.ForRule(id) }
+	return prop
+}
+
+func others(p *spec.Profile) []*Property {
+	format := func(name string, change func(*generators.Send)) *Property {
+		return &Property{Family: FamilyFormats, Name: name, Labels: []string{FamilyFormats},
+			Cases: func(e *generators.Env) (*rapid.Generator[generators.Case], error) {
+				g, err := e.AnyRule()
+				if err != nil {
+					return nil, err
+				}
+				return generators.WithSend(g, change), nil
+			}}
+	}
+	return []*Property{
+		{Family: "parameters", Name: "a valid CreateNetworkInterface succeeds with a new, well-formed NetworkInterfaceId",
+			Labels: []string{"parameters", "valid"}, Cases: (*generators.Env).Valid},
+		{Family: "parameters", Name: "a request breaking several rules is refused by one of them (by the first in precedence, strictly)",
+			Labels: []string{"parameters", "precedence"}, Cases: (*generators.Env).Multi},
+		{Family: "idempotency", Name: "a replay with the same ClientToken and parameters returns the same ENI and creates nothing",
+			Labels: []string{"idempotency", "replay"}, Cases: (*generators.Env).Replay},
+		format("Format=XML is answered in XML with Content-Type text/xml;charset=utf-8", func(s *generators.Send) {
+			s.Format = "XML"
+		}),
+		format("Format=JSON is answered in JSON with Content-Type application/json;charset=utf-8", func(s *generators.Send) {
+			s.Format = "json"
+		}),
+		format("an ACS3 request without Format is answered in JSON", func(s *generators.Send) {
+			if !s.MalformedAuth && s.SignatureMethod == "" && s.SignatureVersion == "" && s.PadBytes == 0 && len(s.Omit) == 0 {
+				s.Scheme, s.FormBody = "v3", false
+			}
+			s.Format = ""
+		}),
+		format("a V1 request without Format is answered in XML, the documented default", func(s *generators.Send) {
+			if !s.MalformedAuth {
+				s.Scheme = ""
+			}
+			s.Format = ""
+		}),
+		{Family: FamilyStateful, Name: "sequences of creates, deletes, replays and describes agree with the model",
+			Labels: []string{FamilyStateful}, Kind: Stateful, Needs: "DescribeNetworkInterfaces"},
+		{Family: FamilyPostState, Name: "DescribeNetworkInterfaces after a create shows the ENI as it was created",
+			Labels: []string{FamilyPostState}, Needs: "DescribeNetworkInterfaces", Cases: (*generators.Env).CreateThenDescribe},
+	}
+}

@@ -1,0 +1,254 @@
+// Package harness runs generated cases against a target and judges them
+// with the oracle: the engine behind `eniconform run`, `replay` and
+// `selftest`, and behind the Ginkgo suites (which only map its Catalogue to
+// Describe/It). It has no Ginkgo in it.
+//
+// Entry points:
+//   - Open(Config): a Harness for a target URL, or for the built-in
+//     emulator started on 127.0.0.1:0 when no target is given.
+//   - Harness.Exec: one case, step by step: predict (under the lane's lock),
+//     send, check, learn; then delete what the case created.
+//   - Harness.Explore: one property, cases drawn from seeds by Workers
+//     goroutines; the first failure is shrunk by rapid and saved.
+//   - Harness.Prop: the same property as a plain rapid property, for
+//     rapid.Check and the Go fuzzer.
+//   - Catalogue: every property, by family; Results and WriteReports: the
+//     console table, summary.json and the case files.
+//   - Harness.Close: the final sweep (every ENI the run created is deleted;
+//     the leak count is what remains), then the emulator stops.
+package harness
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/eniconform/eniconform/emulator"
+	"github.com/eniconform/eniconform/generators"
+	"github.com/eniconform/eniconform/oracle"
+	"github.com/eniconform/eniconform/spec"
+	"github.com/eniconform/eniconform/target"
+	"github.com/eniconform/eniconform/world"
+)
+
+// Config is what a run needs. The zero value runs the built-in emulator on
+// the default world with the defaults below.
+type Config struct {
+	Target          string        // base URL of the endpoint; "" starts the built-in emulator
+	World           *oracle.World // the target's fixtures; nil: the default world
+	Profile         *spec.Profile // nil: spec.Default()
+	AccessKeyID     string        // credentials for the world's primary key (see Open)
+	AccessKeySecret string
+	Scheme          string        // "v1" or "v3" forces the signature scheme; "" mixes them
+	Format          string        // "json" or "xml" forces the response format; "" mixes them
+	Checks          int           // cases per property (default 100)
+	Seed            uint64        // 0: random; the same seed draws the same cases
+	Workers         int           // concurrent cases (default 16)
+	Timeout         time.Duration // per request (default 10 s)
+	Strict          bool          // precedence and alternative divergences fail the run too
+	ShrinkTime      time.Duration // budget for shrinking one failure (default 10 s)
+	ReportDir       string        // where reports go (default ./eniconform-report)
+	AllowRealCloud  bool          // permit endpoints under aliyuncs.com
+	Emulator        emulator.Options
+	Progress        io.Writer // live progress lines (a terminal); nil: none
+	Replay          string    // the command that replays a saved case, without the file (default "eniconform replay")
+}
+
+// Harness is an open run against one target. It is safe for concurrent use.
+type Harness struct {
+	Config
+	Model    *oracle.Model
+	Env      *generators.Env
+	Conn     *target.Conn
+	Emulator *emulator.Server // the built-in target; nil for an external one
+	Results  *Results
+
+	run     string   // unique to this run, for nonces and tokens
+	actions sync.Map // action → func() bool: whether the target implements it
+	mu      sync.Mutex
+	state   oracle.State
+	lanes   sync.Map // lane → *sync.Mutex
+}
+
+// Open checks the configuration and prepares the target. Errors name the
+// setting at fault. With credentials given, the world's account with that
+// AccessKeyId gets the secret; if the world has no such key, its first
+// main key is replaced by them.
+func Open(cfg Config) (*Harness, error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	if cfg.Seed == 0 {
+		cfg.Seed = randomSeed() // reported in the summary, so that the run can be repeated
+	}
+	h := &Harness{Config: cfg, Results: NewResults(cfg.Seed), run: runID()}
+	var err error
+	if h.Model, err = oracle.NewModel(cfg.Profile); err != nil {
+		return nil, fmt.Errorf("--profile: %w", err)
+	}
+	if h.state, err = oracle.NewState(cfg.World); err != nil {
+		return nil, fmt.Errorf("--world: %w", err)
+	}
+	if cfg.Target == "" {
+		opts := cfg.Emulator
+		opts.Profile, opts.World = nil, cfg.World
+		if opts.Seed == 0 {
+			opts.Seed = cfg.Seed
+		}
+		if h.Emulator, err = emulator.NewServer(opts); err != nil {
+			return nil, err
+		}
+		h.Target = h.Emulator.URL
+	}
+	h.Env = generators.NewEnv(cfg.World, cfg.Profile)
+	h.Conn = &target.Conn{URL: h.Target, Profile: cfg.Profile, World: cfg.World, Now: time.Now,
+		Client: &http.Client{Timeout: cfg.Timeout, Transport: transport(cfg.Workers)}, Scheme: cfg.Scheme, Format: formatName(cfg.Format)}
+	return h, nil
+}
+
+func (c *Config) defaults() error {
+	if c.Profile == nil {
+		c.Profile = spec.Default()
+	}
+	if c.World == nil {
+		c.World = world.Default()
+	}
+	if c.Checks == 0 {
+		c.Checks = 100
+	}
+	if c.Workers == 0 {
+		c.Workers = 16
+	}
+	if c.Timeout == 0 {
+		c.Timeout = 10 * time.Second
+	}
+	if c.ShrinkTime == 0 {
+		c.ShrinkTime = 10 * time.Second
+	}
+	if c.ReportDir == "" {
+		c.ReportDir = "eniconform-report"
+	}
+	if c.Replay == "" {
+		c.Replay = "eniconform replay"
+	}
+	return c.check()
+}
+
+// check validates the settings; errors name the flag.
+func (c *Config) check() error {
+	switch {
+	case c.Checks < 0:
+		return errors.New("--checks must be positive")
+	case c.Workers < 0 || c.Workers > 1024:
+		return errors.New("--workers must be from 1 to 1024")
+	case c.Timeout < 0:
+		return errors.New("--timeout must be positive")
+	case c.Scheme != "" && c.Scheme != "v1" && c.Scheme != "v3":
+		return fmt.Errorf("--signature must be v1 or v3, not %q", c.Scheme)
+	case c.Format != "" && formatName(c.Format) == "":
+		return fmt.Errorf("--format must be json or xml, not %q", c.Format)
+	}
+	if c.Target != "" {
+		u, err := url.Parse(c.Target)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			return fmt.Errorf("--target must be a base URL such as http://127.0.0.1:8080, not %q", c.Target)
+		}
+		host := strings.ToLower(u.Hostname())
+		if (host == "aliyuncs.com" || strings.HasSuffix(host, ".aliyuncs.com")) && !c.AllowRealCloud {
+			return fmt.Errorf("--target %s is Alibaba Cloud itself: the run creates and deletes real ENIs; add --allow-real-cloud if you mean it", u.Host)
+		}
+	}
+	return c.credentials()
+}
+
+// credentials puts the given key into the world (on a copy).
+func (c *Config) credentials() error {
+	if c.AccessKeyID == "" && c.AccessKeySecret == "" {
+		return nil
+	}
+	if c.AccessKeyID == "" || c.AccessKeySecret == "" {
+		return errors.New("--access-key-id and --access-key-secret (or ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET) go together")
+	}
+	w := *c.World
+	w.Accounts = append([]oracle.Account(nil), w.Accounts...)
+	for i := range w.Accounts {
+		if w.Accounts[i].AccessKeyID == c.AccessKeyID {
+			w.Accounts[i].AccessKeySecret = c.AccessKeySecret
+			c.World = &w
+			return nil
+		}
+	}
+	for i := range w.Accounts {
+		if w.Accounts[i].Type == "main" && !w.Accounts[i].Expired && !w.Accounts[i].Disabled {
+			w.Accounts[i].AccessKeyID, w.Accounts[i].AccessKeySecret = c.AccessKeyID, c.AccessKeySecret
+			c.World = &w
+			return nil
+		}
+	}
+	return errors.New("--world has no main account to give the credentials to")
+}
+
+// formatName maps a --format value to the Format parameter sent.
+func formatName(f string) string {
+	switch strings.ToLower(f) {
+	case "json":
+		return "JSON"
+	case "xml":
+		return "XML"
+	}
+	return ""
+}
+
+func transport(workers int) *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = workers + runtime.NumCPU()
+	t.MaxIdleConns = t.MaxIdleConnsPerHost
+	return t
+}
+
+func randomSeed() uint64 {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return binary.BigEndian.Uint64(b[:]) | 1
+}
+
+func runID() string {
+	b := make([]byte, 3)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// State returns the model's current state.
+func (h *Harness) State() oracle.State {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.state
+}
+
+// lane returns the lock of a state partition.
+func (h *Harness) lane(name string) *sync.Mutex {
+	l, _ := h.lanes.LoadOrStore(name, &sync.Mutex{})
+	return l.(*sync.Mutex)
+}
+
+// Close sweeps (see Sweep) and stops the built-in emulator. It returns the
+// number of ENIs the run created that are left on the target.
+func (h *Harness) Close(ctx context.Context) int {
+	leaked := h.Sweep(ctx)
+	h.Results.setLeaked(leaked)
+	if h.Emulator != nil {
+		h.Emulator.Close()
+	}
+	h.Conn.Client.CloseIdleConnections()
+	return leaked
+}

@@ -1,0 +1,33 @@
+package harness_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/eniconform/eniconform/harness"
+	"github.com/eniconform/eniconform/spec"
+)
+
+// The whole catalogue against the built-in emulator: nothing diverges,
+// nothing leaks.
+func TestCatalogueHoldsOnTheEmulator(t *testing.T) {
+	h, err := harness.Open(harness.Config{Checks: 30, Workers: 8, Seed: 1, ReportDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, p := range harness.Catalogue(spec.Default()) {
+		r := h.Run(ctx, p)
+		if r.Failure != nil {
+			t.Errorf("%s\n%s", p.Name, h.Text(r.Failure))
+		}
+		if r.Skipped != "" && p.Unreachable == "" {
+			t.Errorf("%s skipped: %s", p.Name, r.Skipped)
+		}
+	}
+	if leaked := h.Close(ctx); leaked != 0 {
+		t.Errorf("%d ENIs leaked", leaked)
+	}
+	s := h.Summary()
+	t.Logf("%d cases, %.0f cases/s", s.Cases, s.CasesPerSec)
+}
