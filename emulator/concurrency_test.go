@@ -27,7 +27,7 @@ const (
 // its quota; no ENI ID may be returned twice; every answer is well formed.
 // Under -race this is also the data race test of the handler.
 func TestConcurrentClients(t *testing.T) {
-	const clients, rounds = 64, 40
+	const clients, rounds = 64, 150
 	var handler atomic.Pointer[emulator.Handler]
 	var broken atomic.Value // the first invariant violation seen after a request
 	srv := start(t, emulator.Options{Log: func(emulator.Entry) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -235,5 +236,40 @@ func TestInvalidWorldRefused(t *testing.T) {
 	w.VSwitches[0].VPC = "vpc-nosuch"
 	if _, err := emulator.New(emulator.Options{World: w}); err == nil || !strings.Contains(err.Error(), "vpc-nosuch") {
 		t.Errorf("New with a dangling VPC: %v", err)
+	}
+}
+
+// DescribeNetworkInterfaces filters by ID and vSwitch and pages through
+// the account's ENIs in creation order, the world's own ENI first.
+func TestDescribeFiltersAndPages(t *testing.T) {
+	srv := start(t, emulator.Options{})
+	var ids []string
+	for _, sw := range []string{vswitch, vswitch, "vsw-bp1main-i"} {
+		o := send(srv.URL, create("VSwitchId", sw))
+		mustSucceed(t, "create in "+sw, o)
+		ids = append(ids, o.NetworkInterfaceID)
+	}
+	page := func(kv ...string) oracle.Observation {
+		o := send(srv.URL, call(wire.ActionDescribe, kv...))
+		mustSucceed(t, "describe", o)
+		return o
+	}
+	listed := func(o oracle.Observation) []string {
+		var out []string
+		for _, e := range o.ENIs {
+			out = append(out, e.NetworkInterfaceID)
+		}
+		return out
+	}
+	all := append([]string{"eni-bp1existing000000001"}, ids...)
+	p1, p2 := page("PageSize", "3"), page("PageSize", "3", "PageNumber", "2")
+	if got := append(listed(p1), listed(p2)...); p1.TotalCount != 4 || !slices.Equal(got, all) {
+		t.Errorf("pages of 3: total %d, listed %v, want %v", p1.TotalCount, got, all)
+	}
+	if got := listed(page("VSwitchId", "vsw-bp1main-i")); !slices.Equal(got, ids[2:]) {
+		t.Errorf("by vSwitch: %v", got)
+	}
+	if got := listed(page("NetworkInterfaceId.1", ids[1], "NetworkInterfaceId.2", ids[0])); !slices.Equal(got, ids[:2]) {
+		t.Errorf("by ID: %v", got)
 	}
 }
