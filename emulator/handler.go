@@ -125,7 +125,10 @@ func profileFor(opts Options) (*spec.Profile, error) {
 	case opts.ClockSkew == 0:
 		return p, nil
 	}
-	seconds := int((opts.ClockSkew + time.Second - 1) / time.Second)
+	seconds := int(opts.ClockSkew / time.Second)
+	if opts.ClockSkew%time.Second != 0 {
+		seconds++
+	}
 	q, err := p.Edit(func(q *spec.Profile) { q.Gateway.TimestampWindowS = seconds })
 	if err != nil {
 		return nil, fmt.Errorf("emulator: widening the timestamp window: %w", err)
