@@ -51,6 +51,15 @@ type Send struct {
 	PadBytes         int      `json:"pad_bytes,omitempty"`      // send a form body this large
 }
 
+// SchemeFree reports whether the step may be sent with either signature
+// scheme: its breakage is not tied to one, and an ACS3 header can carry its
+// action unchanged.
+func (s Step) SchemeFree() bool {
+	b := s.Send
+	return !b.MalformedAuth && b.SignatureMethod == "" && b.SignatureVersion == "" && b.PadBytes == 0 &&
+		len(b.Omit) == 0 && strings.TrimSpace(s.Action) == s.Action
+}
+
 // Ref is the value of a parameter that names the ENI created by an earlier
 // step of the same case: "$eni:N", N counted from 1. The harness substitutes
 // the ID the target returned.

@@ -210,11 +210,11 @@ func (e *Env) CreateThenDescribe() (*rapid.Generator[Case], error) {
 }
 
 // WithSend changes how every step of g's cases is sent.
-func WithSend(g *rapid.Generator[Case], change func(*Send)) *rapid.Generator[Case] {
+func WithSend(g *rapid.Generator[Case], change func(*Step)) *rapid.Generator[Case] {
 	return rapid.Map(g, func(c Case) Case {
 		steps := make([]Step, len(c.Steps))
 		for i, s := range c.Steps {
-			change(&s.Send)
+			change(&s)
 			steps[i] = s
 		}
 		c.Steps = steps

@@ -71,7 +71,7 @@ func ruleProperty(p *spec.Profile, r *spec.Rule) *Property {
 }
 
 func others(p *spec.Profile) []*Property {
-	format := func(name string, change func(*generators.Send)) *Property {
+	format := func(name string, change func(*generators.Step)) *Property {
 		return &Property{Family: FamilyFormats, Name: name, Labels: []string{FamilyFormats},
 			Cases: func(e *generators.Env) (*rapid.Generator[generators.Case], error) {
 				g, err := e.AnyRule()
@@ -88,23 +88,23 @@ func others(p *spec.Profile) []*Property {
 			Labels: []string{"parameters", "precedence"}, Cases: (*generators.Env).Multi},
 		{Family: "idempotency", Name: "a replay with the same ClientToken and parameters returns the same ENI and creates nothing",
 			Labels: []string{"idempotency", "replay"}, Cases: (*generators.Env).Replay},
-		format("Format=XML is answered in XML with Content-Type text/xml;charset=utf-8", func(s *generators.Send) {
-			s.Format = "XML"
+		format("Format=XML is answered in XML with Content-Type text/xml;charset=utf-8", func(s *generators.Step) {
+			s.Send.Format = "XML"
 		}),
-		format("Format=JSON is answered in JSON with Content-Type application/json;charset=utf-8", func(s *generators.Send) {
-			s.Format = "json"
+		format("Format=JSON is answered in JSON with Content-Type application/json;charset=utf-8", func(s *generators.Step) {
+			s.Send.Format = "json"
 		}),
-		format("an ACS3 request without Format is answered in JSON", func(s *generators.Send) {
-			if !s.MalformedAuth && s.SignatureMethod == "" && s.SignatureVersion == "" && s.PadBytes == 0 && len(s.Omit) == 0 {
-				s.Scheme, s.FormBody = "v3", false
+		format("an ACS3 request without Format is answered in JSON", func(s *generators.Step) {
+			if s.SchemeFree() {
+				s.Send.Scheme, s.Send.FormBody = "v3", false
 			}
-			s.Format = ""
+			s.Send.Format = ""
 		}),
-		format("a V1 request without Format is answered in XML, the documented default", func(s *generators.Send) {
-			if !s.MalformedAuth {
-				s.Scheme = ""
+		format("a V1 request without Format is answered in XML, the documented default", func(s *generators.Step) {
+			if s.SchemeFree() {
+				s.Send.Scheme = ""
 			}
-			s.Format = ""
+			s.Send.Format = ""
 		}),
 		{Family: FamilyStateful, Name: "sequences of creates, deletes, replays and describes agree with the model",
 			Labels: []string{FamilyStateful}, Kind: Stateful, Needs: "DescribeNetworkInterfaces"},

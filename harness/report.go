@@ -52,6 +52,10 @@ func headline(s StepResult, divs []oracle.Divergence) string {
 	return fmt.Sprintf("%s %s: %s: want %s, got %s", s.Step.Action, ruleID(s.Prediction.Winner), d.What, want, got)
 }
 
+// Failure builds the report of an outcome's failing step, for a case run
+// outside a property (replay).
+func (h *Harness) Failure(p *Property, o Outcome) *Failure { return h.failure(p, o, 0) }
+
 // failure builds the report of an outcome's failing step.
 func (h *Harness) failure(p *Property, o Outcome, seed uint64) *Failure {
 	i, divs := o.Failure(h.Strict)

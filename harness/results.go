@@ -161,13 +161,16 @@ func (h *Harness) WriteTable(w io.Writer, s Summary) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "family\tpassed\tfailed\tskipped\tcases\tdivergences\tsoft\t")
 	var order []string
-	for _, p := range s.Properties {
+	for _, p := range Catalogue(h.Profile) {
 		if !slices.Contains(order, p.Family) {
 			order = append(order, p.Family)
 		}
 	}
 	for _, f := range order {
-		r := s.Families[f]
+		r, ok := s.Families[f]
+		if !ok {
+			continue
+		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t\n", f, r.Passed, r.Failed, r.Skipped, r.Cases, r.Divergences, r.Soft)
 	}
 	tw.Flush()

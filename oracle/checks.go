@@ -282,6 +282,7 @@ func checkToken(e *eval) verdict {
 	if e.token == "" || e.owner == "" {
 		return miss
 	}
+	e.readState = true
 	rec, ok := e.s.tokens.Lookup(tokenKey(e.owner, e.token))
 	switch {
 	case !ok:
@@ -310,6 +311,7 @@ func checkENI(e *eval) verdict {
 	if !ok || e.region == nil || e.owner == "" {
 		return miss
 	}
+	e.readState = true
 	rec, found := e.s.enis.Get(id)
 	switch {
 	case found && rec.Owner == e.owner && rec.Region == e.region.ID:
@@ -338,6 +340,7 @@ func checkQuota(e *eval) verdict {
 	if !e.fresh() || e.region == nil || e.owner == "" {
 		return miss
 	}
+	e.readState = true
 	c, _ := e.s.counts.Lookup(quotaKey(e.owner, e.region.ID))
 	return verdict{hit: over(c, e.s.quota(e.owner, e.region.ID))}
 }
@@ -346,6 +349,7 @@ func checkCapacity(e *eval) verdict {
 	if !e.fresh() || e.sg == nil {
 		return miss
 	}
+	e.readState = true
 	c, _ := e.s.counts.Lookup(sgKey(e.sg.ID))
 	return verdict{hit: over(c, capacity(e.sg))}
 }
@@ -354,6 +358,7 @@ func checkIPFree(e *eval) verdict {
 	if !e.fresh() || !e.ipChecked() || !e.vsw.net.Contains(e.ip) || reserved(e.vsw.net, e.ip) {
 		return miss
 	}
+	e.readState = true
 	holder, used := e.s.ips.Lookup(ipKey(e.vsw.ID, e.v[kPrimaryIP])) // canonical: it parsed strictly
 	if used {
 		if rec, ok := e.s.enis.Get(holder); ok && rec.Maybe {
@@ -371,6 +376,7 @@ func checkPool(e *eval) verdict {
 	if _, given := e.param("PrimaryIpAddress"); !e.fresh() || given || e.vsw == nil {
 		return miss
 	}
+	e.readState = true
 	c, _ := e.s.counts.Lookup(vswKey(e.vsw.ID))
 	return verdict{hit: over(c, e.vsw.usable)}
 }

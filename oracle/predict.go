@@ -95,7 +95,8 @@ type Prediction struct {
 	// Format is the response format due: "JSON" or "XML".
 	Format string
 	// Lane is the state partition the outcome depends on; "" when the
-	// outcome is the same in every state of the world.
+	// outcome is the same in every state of the world (no check up to the
+	// winner read the lane's state).
 	Lane string
 	// Replay is set for an idempotent replay: the ID that must come back.
 	Replay string
@@ -134,7 +135,7 @@ func (m *Model) Predict(s *State, r *Request) Prediction {
 		case yes:
 			if p.Winner == nil {
 				p.Winner, p.Param = br.Rule, v.param
-				stateful = br.stateful
+				stateful = e.readState // the winner, or a rule before it, depended on the lane's state
 			}
 			p.Violated = append(p.Violated, br.Rule)
 		case maybe:
@@ -194,6 +195,7 @@ type eval struct {
 	unsupported string        // a parameter the action does not accept, if any
 	replay      *tokenRec     // an idempotent replay (same token, same parameters)
 	pending     *tokenRec     // the same, but the first create's outcome is unknown
+	readState   bool          // a check has read the lane's mutable state
 }
 
 func (m *Model) newEval(s *State, r *Request) eval {

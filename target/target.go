@@ -171,18 +171,15 @@ func (c *Conn) expect(call *wire.Call, st generators.Step, s *Session, now time.
 // applyOverrides forces the run's scheme and format on steps whose rule
 // does not depend on them.
 func (c *Conn) applyOverrides(st generators.Step) generators.Step {
-	send := st.Send
-	gatewayBreak := send.MalformedAuth || send.SignatureMethod != "" || send.SignatureVersion != "" || send.PadBytes > 0 || len(send.Omit) > 0
-	if c.Scheme != "" && !gatewayBreak {
-		send.Scheme = c.Scheme
+	if c.Scheme != "" && st.SchemeFree() {
+		st.Send.Scheme = c.Scheme
 		if c.Scheme == "v3" {
-			send.FormBody = false
+			st.Send.FormBody = false
 		}
 	}
 	if c.Format != "" {
-		send.Format = c.Format
+		st.Send.Format = c.Format
 	}
-	st.Send = send
 	return st
 }
 

@@ -28,8 +28,11 @@ type command struct {
 // commands is the table of subcommands. Add a command by adding an entry
 // (usually from its own file).
 var commands = map[string]command{
-	"serve": {"run the reference emulator (the oracle over HTTP) until SIGINT or SIGTERM", serveCommand},
-	"world": {"print the default world manifest: the accounts and IDs to call with", worldCommand},
+	"run":    {"run every conformance suite against a target (default: the built-in emulator)", runCommand},
+	"replay": {"run saved cases (files or directories) again against a target", replayCommand},
+	"gen":    {"write generated cases as JSON lines, with the rules they break and the expected outcome", genCommand},
+	"serve":  {"run the reference emulator (the oracle over HTTP) until SIGINT or SIGTERM", serveCommand},
+	"world":  {"print the default world manifest: the accounts and IDs to call with", worldCommand},
 }
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }

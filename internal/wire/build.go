@@ -9,8 +9,14 @@ import (
 	"github.com/eniconform/eniconform/spec"
 )
 
-// padParam is the form parameter Breakage.PadBytes fills.
+// padParam is the form parameter Breakage.PadBytes fills. It is not
+// signed: a server that reads the body finds an unsigned, unknown
+// parameter; one that keeps to its size limit never reads it. Signing a
+// megabyte would cost more than the rest of a run's requests together.
 const padParam = "Padding"
+
+// padding is the form parameter of PadBytes x's, encoded.
+func padding(n int) string { return padParam + "=" + strings.Repeat("x", n) }
 
 // Expect returns what a correct server decodes from the request the call
 // builds: Method, Scheme, Params (common ones under their V1 names, API
@@ -25,17 +31,26 @@ func (c *Call) Expect() oracle.Request {
 	if c.Scheme != oracle.V3 {
 		w := c.v1Wire(p)
 		req.Params, req.TooLarge = w.all, tooLarge(p, w.body)
-		if req.TooLarge {
-			req.Params, req.Sig = w.query, oracle.SigMismatch
+		switch {
+		case req.TooLarge:
+			req.Params = w.query
+			if c.FormBody {
+				req.Sig = oracle.SigMismatch // the signature was in the body
+			}
+		case c.Break.PadBytes > 0:
+			req.Params = maps.Clone(w.all)
+			req.Params[padParam], req.Sig = strings.Repeat("x", c.Break.PadBytes), oracle.SigMismatch
 		}
 		return req
 	}
 	parts := c.v3Parts(p, c.host)
 	req.Params = maps.Clone(parts.query)
-	if req.TooLarge = tooLarge(p, parts.body); req.TooLarge && req.Sig != oracle.SigMalformed {
-		req.Sig = oracle.SigMismatch
-	} else if !req.TooLarge && parts.body != "" {
+	req.TooLarge = tooLarge(p, parts.body)
+	if !req.TooLarge && parts.body != "" {
 		parseForm(req.Params, parts.body, nil)
+	}
+	if parts.body != "" && req.Sig == oracle.SigValid {
+		req.Sig = oracle.SigMismatch // the body, read or not, does not hash to the signed payload
 	}
 	for _, h := range parts.headers {
 		if common := p.CommonByHeader(h.name); common != nil {
@@ -88,12 +103,14 @@ func (c *Call) v1Wire(p *spec.Profile) v1Wire {
 	switch {
 	case c.FormBody:
 		w.query, w.body = map[string]string{}, encodeParams(w.all)
-	case c.Break.PadBytes > 0:
-		w.query = maps.Clone(w.all)
-		delete(w.query, padParam)
-		w.body = encodeParams(map[string]string{padParam: w.all[padParam]})
 	default:
 		w.query = w.all
+	}
+	if c.Break.PadBytes > 0 {
+		if w.body != "" {
+			w.body += "&"
+		}
+		w.body += padding(c.Break.PadBytes)
 	}
 	return w
 }
@@ -112,9 +129,6 @@ func (c *Call) v1Params(p *spec.Profile) map[string]string {
 	c.putCommon(m, ParamSignatureVersion, or(c.Break.SignatureVersion, p.Gateway.SignatureVersion))
 	c.putCommon(m, ParamSignatureNonce, c.Nonce)
 	c.putCommon(m, ParamTimestamp, c.timestamp(p))
-	if c.Break.PadBytes > 0 {
-		m[padParam] = strings.Repeat("x", c.Break.PadBytes)
-	}
 	c.putCommon(m, ParamSignature, c.signature(signV1(c.method(), m, c.Secret)))
 	return m
 }
@@ -144,8 +158,7 @@ func (c *Call) v3Parts(p *spec.Profile, host string) v3Parts {
 	}
 	payload := emptySHA256
 	if c.Break.PadBytes > 0 {
-		parts.body = encodeParams(map[string]string{padParam: strings.Repeat("x", c.Break.PadBytes)})
-		payload = payloadHash([]byte(parts.body))
+		parts.body = padding(c.Break.PadBytes) // unsigned: the payload hash stays the empty body's
 		parts.headers = append(parts.headers, header{strings.ToLower(headerContentType), formContentType})
 	}
 	parts.headers = append(parts.headers, header{headerHost, host}, header{headerContentSHA256, payload})

@@ -48,7 +48,7 @@ type Breakage struct {
 	SignatureVersion string   // V1: when set, sent instead of the profile's 1.0
 	CorruptSignature bool     // change the computed signature (one character)
 	MalformedAuth    bool     // V3: send an Authorization header that cannot be parsed (no Credential or Signature can be read from it)
-	PadBytes         int      // POST only: add a form parameter Padding of this many x's, signed like any other; it goes in the form body (with FormBody, beside the others; otherwise alone, and for V3 its hash is signed as the payload), so the body is longer than PadBytes
+	PadBytes         int      // POST only: add an unsigned form parameter Padding of this many x's to the body (with FormBody, after the others), so the body is longer than PadBytes; a server that reads it finds an unsigned, unknown parameter
 }
 
 // HTTPRequest builds the signed request for target, a base URL such as

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"text/tabwriter"
+	"time"
+
+	"github.com/eniconform/eniconform/generators"
+	"github.com/eniconform/eniconform/oracle"
+	"github.com/eniconform/eniconform/spec"
+	"github.com/eniconform/eniconform/target"
+	"github.com/eniconform/eniconform/world"
+	"pgregory.net/rapid"
+)
+
+// genLine is one case of the corpus: the case, and what a conforming
+// server answers to each step (simulated by the oracle from a fresh state).
+type genLine struct {
+	Seed uint64 `json:"seed"`
+	generators.Case
+	Expect []expectation `json:"expect"`
+}
+
+type expectation struct {
+	Action   string   `json:"action"`
+	Success  bool     `json:"success"`
+	Rule     string   `json:"rule,omitempty"`
+	Code     string   `json:"code,omitempty"`
+	HTTP     int      `json:"http"`
+	Violated []string `json:"violated,omitempty"` // every rule the step breaks (the lenient set)
+}
+
+// genCommand writes generated cases as JSON lines.
+func genCommand(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("eniconform gen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	n := fs.Int("n", 100, "number of cases")
+	rule := fs.String("rule", "", "only cases that break this rule id (default: every generator, mixed)")
+	seed := fs.Uint64("seed", 1, "seed of the first case; case i uses seed+i")
+	stats := fs.Bool("stats", false, "print how many cases each rule received (on stderr); without --out, write no cases")
+	outFile := fs.String("out", "", "write the cases to this file (default: stdout)")
+	worldFile := fs.String("world", "", "YAML manifest of the world to draw from (default: the built-in default world)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: eniconform gen [--n N] [--rule ID] [--seed S] [--stats] [--out FILE] [--world FILE]\n\nWrites generated cases as JSON lines: the steps, the rules the probe breaks,\nand the outcome a conforming server gives (the oracle's prediction).")
+		fs.PrintDefaults()
+	}
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	g, sim, err := genSetup(*rule, *worldFile)
+	if err == nil && *n < 0 {
+		err = fmt.Errorf("--n must not be negative")
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "eniconform gen: %v\n", err)
+		return 2
+	}
+	w, closeOut, err := genOutput(*outFile, *stats, stdout)
+	if err != nil {
+		fmt.Fprintf(stderr, "eniconform gen: --out: %v\n", err)
+		return 2
+	}
+	start := time.Now()
+	counts, err := sim.write(g, *seed, *n, w)
+	if cerr := closeOut(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "eniconform gen: %v\n", err)
+		return 1
+	}
+	if *stats {
+		printStats(stderr, counts, *n, time.Since(start))
+	}
+	return 0
+}
+
+// simulator runs cases against the oracle as the server.
+type simulator struct {
+	model *oracle.Model
+	state oracle.State
+	conn  *target.Conn
+	now   time.Time
+}
+
+func genSetup(rule, worldFile string) (*rapid.Generator[generators.Case], *simulator, error) {
+	w := world.Default()
+	var err error
+	if worldFile != "" {
+		if w, err = world.Load(worldFile); err != nil {
+			return nil, nil, fmt.Errorf("--world: %w", err)
+		}
+	}
+	p := spec.Default()
+	env := generators.NewEnv(w, p)
+	var g *rapid.Generator[generators.Case]
+	if rule == "" {
+		g, err = env.AnyRule()
+	} else {
+		g, err = env.ForRule(rule)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("--rule: %w", err)
+	}
+	m, err := oracle.NewModel(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := oracle.NewState(w)
+	if err != nil {
+		return nil, nil, err
+	}
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) // fixed, so that the corpus is reproducible
+	return g, &simulator{m, s, &target.Conn{Profile: p, World: w, Now: func() time.Time { return now }}, now}, nil
+}
+
+func genOutput(path string, statsOnly bool, stdout io.Writer) (io.Writer, func() error, error) {
+	switch {
+	case path != "":
+		f, err := os.Create(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		bw := bufio.NewWriter(f)
+		return bw, func() error { bw.Flush(); return f.Close() }, nil
+	case statsOnly:
+		return io.Discard, func() error { return nil }, nil
+	}
+	bw := bufio.NewWriter(stdout)
+	return bw, bw.Flush, nil
+}
+
+// write draws n cases from consecutive seeds, simulates each and writes it;
+// it returns how many probes each rule won.
+func (s *simulator) write(g *rapid.Generator[generators.Case], seed uint64, n int, w io.Writer) (map[string]int, error) {
+	counts := map[string]int{}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for i := 0; i < n; i++ {
+		line := genLine{Seed: seed + uint64(i), Case: g.Example(int(seed + uint64(i)))}
+		steps, _ := s.conn.Simulate(s.model, s.state, line.Case, s.now)
+		for _, st := range steps {
+			line.Expect = append(line.Expect, expect(st))
+		}
+		counts[line.Expect[len(line.Expect)-1].Rule]++
+		if err := enc.Encode(line); err != nil {
+			return counts, err
+		}
+	}
+	return counts, nil
+}
+
+func expect(st target.Simulated) expectation {
+	p := st.Prediction
+	e := expectation{Action: st.Step.Action, Success: p.Success(), HTTP: st.Observed.Status}
+	if p.Winner != nil {
+		e.Rule, e.Code = p.Winner.ID, p.Winner.Code
+	}
+	for _, r := range p.Violated {
+		e.Violated = append(e.Violated, r.ID)
+	}
+	return e
+}
+
+// printStats prints cases per rule: every reachable rule, zeros included,
+// then the throughput.
+func printStats(w io.Writer, counts map[string]int, n int, took time.Duration) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "rule\tcases")
+	var ids []string
+	for _, r := range spec.Default().Rules {
+		if r.Reachable() {
+			ids = append(ids, r.ID)
+		}
+	}
+	sort.Strings(ids)
+	fmt.Fprintf(tw, "(success)\t%d\n", counts[""])
+	for _, id := range ids {
+		fmt.Fprintf(tw, "%s\t%d\n", id, counts[id])
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "%d cases in %.2f s: %.0f cases/s\n", n, took.Seconds(), float64(n)/took.Seconds())
+}

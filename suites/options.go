@@ -1,0 +1,160 @@
+package suites
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/eniconform/eniconform/harness"
+	"github.com/eniconform/eniconform/spec"
+	"github.com/eniconform/eniconform/world"
+	. "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
+	. "github.com/onsi/gomega"
+	"go.yaml.in/yaml/v3"
+)
+
+// Options are the settings of a conformance run, as flags.
+type Options struct {
+	harness.Config
+	WorldFile   string
+	ProfileName string
+	OverlayFile string
+	LabelFilter string
+	Verbose     bool
+	Out         io.Writer // where the summary table goes; nil: stdout
+}
+
+// Register adds the run's flags to fs, writing into o.
+func (o *Options) Register(fs *flag.FlagSet) {
+	c := &o.Config
+	fs.StringVar(&c.Target, "target", "", "base URL of the endpoint under test; empty starts the built-in emulator on 127.0.0.1")
+	fs.StringVar(&o.WorldFile, "world", "", "YAML manifest of what exists on the target (default: the built-in default world)")
+	fs.StringVar(&c.AccessKeyID, "access-key-id", os.Getenv("ALIBABA_CLOUD_ACCESS_KEY_ID"), "AccessKeyId of the world's primary account (default $ALIBABA_CLOUD_ACCESS_KEY_ID)")
+	fs.StringVar(&c.AccessKeySecret, "access-key-secret", os.Getenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET"), "its secret (default $ALIBABA_CLOUD_ACCESS_KEY_SECRET); never printed")
+	fs.StringVar(&c.Scheme, "signature", "", "sign every request with v1 (HMAC-SHA1) or v3 (ACS3-HMAC-SHA256); default: both")
+	fs.StringVar(&c.Format, "format", "", "ask for json or xml answers; default: both, and none")
+	fs.IntVar(&c.Checks, "checks", 100, "cases per property")
+	fs.Uint64Var(&c.Seed, "seed", 0, "seed of the cases drawn (0: random, printed at the end)")
+	fs.IntVar(&c.Workers, "workers", 16, "cases in flight at once")
+	fs.DurationVar(&c.Timeout, "timeout", 10*time.Second, "timeout of one request")
+	fs.BoolVar(&c.Strict, "strict-precedence", false, "precedence and documented-alternative divergences fail the run too")
+	fs.DurationVar(&c.ShrinkTime, "shrink-time", 10*time.Second, "time to spend shrinking one failure")
+	fs.StringVar(&c.ReportDir, "report-dir", "eniconform-report", "where summary.json, junit.xml, ginkgo.json and failing cases go")
+	fs.BoolVar(&c.AllowRealCloud, "allow-real-cloud", false, "permit a target under aliyuncs.com (real ENIs are created and deleted)")
+	fs.StringVar(&o.ProfileName, "profile", spec.DefaultProfile, "spec profile: "+strings.Join(spec.Names(), ", "))
+	fs.StringVar(&o.OverlayFile, "spec-overlay", "", "JSON or YAML file that overrides rules of the profile (codes, statuses, ranks)")
+	fs.StringVar(&o.LabelFilter, "label-filter", "", "run only the specs whose labels match, e.g. 'gateway || rule:param.name-invalid'")
+	fs.BoolVar(&o.Verbose, "v", false, "print every spec as it runs")
+}
+
+// Open resolves the files the flags name and opens the harness. Errors
+// name the flag or file at fault.
+func (o *Options) Open() (*harness.Harness, error) {
+	cfg := o.Config
+	var err error
+	if cfg.Profile, err = spec.Get(o.ProfileName); err != nil {
+		return nil, fmt.Errorf("--profile: %w", err)
+	}
+	if o.OverlayFile != "" {
+		if cfg.Profile, err = overlay(cfg.Profile, o.OverlayFile); err != nil {
+			return nil, fmt.Errorf("--spec-overlay: %w", err)
+		}
+	}
+	if o.WorldFile != "" {
+		if cfg.World, err = world.Load(o.WorldFile); err != nil {
+			return nil, fmt.Errorf("--world: %w", err)
+		}
+	}
+	if cfg.Target != "" {
+		cfg.Replay = "eniconform replay --target " + cfg.Target
+	}
+	if o.WorldFile != "" {
+		cfg.Replay += " --world " + o.WorldFile
+	}
+	return harness.Open(cfg)
+}
+
+// overlay applies a JSON or YAML overlay file to a profile.
+func overlay(p *spec.Profile, path string) (*spec.Profile, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if !strings.HasSuffix(path, ".json") {
+		var v any
+		if err := yaml.Unmarshal(data, &v); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if data, err = jsonOf(v); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	return p.Overlay(data)
+}
+
+func jsonOf(v any) ([]byte, error) { return json.Marshal(v) }
+
+func (o *Options) out() io.Writer {
+	if o.Out == nil {
+		return os.Stdout
+	}
+	return o.Out
+}
+
+func (o *Options) sweepTimeout() time.Duration {
+	return 60*time.Second + 4*max(o.Timeout, time.Second)
+}
+
+// fakeT is the GinkgoTestingT of a run from a plain main.
+type fakeT struct{ failed bool }
+
+func (t *fakeT) Fail() { t.failed = true }
+
+// Run runs the suites from a plain main with the given options: 0 when no
+// property failed, 1 when one did, 2 when the options are wrong (the
+// message, on stderr, names the flag or file). It can run once per process.
+func Run(o *Options, stderr io.Writer) int {
+	testing.Init() // rapid reads the testing flags…
+	if !flag.Parsed() {
+		_ = flag.CommandLine.Parse(nil) // …and testing.Short panics unless they were parsed
+	}
+	h, err := o.Open()
+	if err != nil {
+		fmt.Fprintf(stderr, "eniconform run: %v\n", err)
+		return 2
+	}
+	H, opts = h, o
+	sc, rc := suiteConfig(o)
+	if errs := checkLabelFilter(o.LabelFilter); errs != nil {
+		h.Close(context.Background())
+		fmt.Fprintf(stderr, "eniconform run: --label-filter: %v\n", errs)
+		return 2
+	}
+	RegisterFailHandler(Fail)
+	if !RunSpecs(&fakeT{}, "eniconform", sc, rc) {
+		return 1
+	}
+	return 0
+}
+
+func checkLabelFilter(filter string) error {
+	if filter == "" {
+		return nil
+	}
+	if _, err := types.ParseLabelFilter(filter); err != nil {
+		return errors.New(err.Error())
+	}
+	return nil
+}
+
+// Flags returns the options the specs use when run by go test or the
+// ginkgo CLI, for registering their flags.
+func Flags() *Options { return opts }

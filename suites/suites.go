@@ -1,0 +1,122 @@
+// Package suites holds the Ginkgo conformance suites: one Describe per rule
+// family, one It per property of harness.Catalogue, labelled by family and
+// by rule ("rule:<id>"). The properties themselves live in package harness
+// as plain rapid properties; this package only maps them to specs, so that
+// `eniconform run`, `go test ./suites` and the ginkgo CLI run the same
+// thing:
+//
+//	go run github.com/onsi/ginkgo/v2/ginkgo ./suites -- --target http://127.0.0.1:8080
+//
+// Entry points: Options and Options.Register (the flags), Run (the specs
+// from a plain main, as `eniconform run` does).
+package suites
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/eniconform/eniconform/harness"
+	"github.com/eniconform/eniconform/spec"
+	. "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/reporters"
+	"github.com/onsi/ginkgo/v2/types"
+	. "github.com/onsi/gomega"
+)
+
+// H is the harness the specs run against, opened before the suite.
+var H *harness.Harness
+
+// opts are the options the specs were configured with (flags, or Run).
+var opts = &Options{}
+
+var _ = describeCatalogue()
+
+// describeCatalogue builds the tree: a Describe per family, an It per
+// property, in catalogue order.
+func describeCatalogue() bool {
+	props := harness.Catalogue(spec.Default())
+	var families []string
+	for _, p := range props {
+		if !slices.Contains(families, p.Family) {
+			families = append(families, p.Family)
+		}
+	}
+	Describe("eniconform", Ordered, ContinueOnFailure, func() { // the catalogue's order, not a shuffle
+		for _, family := range families {
+			Describe(family, Label(family), func() {
+				for _, p := range props {
+					if p.Family == family {
+						It(p.Name, Label(p.Labels...), func(ctx SpecContext) { check(ctx, p) })
+					}
+				}
+			})
+		}
+	})
+	return true
+}
+
+// check runs one property and turns its result into the spec's.
+func check(ctx SpecContext, p *harness.Property) {
+	r := H.Run(ctx, p)
+	AddReportEntry("cases", r.Cases, ReportEntryVisibilityFailureOrVerbose)
+	if r.Skipped != "" {
+		Skip(r.Skipped)
+	}
+	Expect(r.Failure).To(BeNil(), func() string { return H.Text(r.Failure) })
+	if r.Soft > 0 {
+		AddReportEntry("soft divergences (precedence, alternatives)", r.Soft, ReportEntryVisibilityFailureOrVerbose)
+	}
+}
+
+var _ = BeforeSuite(func() {
+	if H != nil {
+		return
+	}
+	h, err := opts.Open()
+	if err != nil {
+		Fail(err.Error())
+	}
+	H = h
+})
+
+var _ = AfterSuite(func(ctx SpecContext) {
+	if H == nil {
+		return
+	}
+	if leaked := H.Close(ctx); leaked > 0 {
+		Fail(fmt.Sprintf("%d ENIs the run created are still on the target after the final sweep", leaked))
+	}
+}, NodeTimeout(opts.sweepTimeout()))
+
+var _ = ReportAfterSuite("eniconform reports", func(report Report) {
+	if H == nil {
+		return
+	}
+	dir := H.ReportDir
+	errs := []error{
+		reporters.GenerateJUnitReport(report, filepath.Join(dir, "junit.xml")),
+		reporters.GenerateJSONReport(report, filepath.Join(dir, "ginkgo.json")),
+	}
+	s, err := H.WriteSummary()
+	errs = append(errs, err)
+	for _, err := range errs {
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "eniconform: writing reports: %v\n", err)
+		}
+	}
+	fmt.Fprintln(opts.out())
+	H.WriteTable(opts.out(), s)
+	fmt.Fprintf(opts.out(), "reports: %s (summary.json, junit.xml, ginkgo.json, cases/)\n", dir)
+})
+
+// suiteConfig is Ginkgo's configuration for a run from Run.
+func suiteConfig(o *Options) (types.SuiteConfig, types.ReporterConfig) {
+	sc, rc := GinkgoConfiguration()
+	sc.LabelFilter = o.LabelFilter
+	sc.Timeout = 24 * 3600e9
+	rc.Succinct = !o.Verbose
+	rc.Verbose = o.Verbose
+	return sc, rc
+}

@@ -1,0 +1,19 @@
+package suites_test
+
+import (
+	"flag"
+	"testing"
+
+	"github.com/eniconform/eniconform/suites"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+)
+
+func init() { suites.Flags().Register(flag.CommandLine) }
+
+// TestSuites runs the conformance suites under go test and the ginkgo CLI;
+// flags after -args (or --) configure the run, e.g. --target URL.
+func TestSuites(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "eniconform")
+}
