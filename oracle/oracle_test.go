@@ -241,3 +241,17 @@ func TestUnknownOutcomeMakesPredictionsUncertainNotWrong(t *testing.T) {
 		t.Fatalf("MaxEniCountExceeded is an acceptable answer here: %v", d)
 	}
 }
+
+// A prediction depends on the lane when a rule read the lane's state before
+// the winner: the security group's capacity outranks an address outside the
+// CIDR, so the harness must lock the lane; a bad name does not.
+func TestLaneCoversStatefulRulesBeforeTheWinner(t *testing.T) {
+	m, s := model(t), state(t)
+	r := with(create(), "SecurityGroupId", "sg-bp1pair", "PrimaryIpAddress", "172.16.1.20")
+	if p := m.Predict(&s, r); p.Winner.ID != "addr.ip-outside-cidr" || p.Lane == "" {
+		t.Fatalf("winner %s, lane %q: want addr.ip-outside-cidr in a lane", p.Winner.ID, p.Lane)
+	}
+	if p := m.Predict(&s, with(create(), "NetworkInterfaceName", "1x")); p.Lane != "" {
+		t.Fatalf("a format error decided before any state is read needs no lane, got %q", p.Lane)
+	}
+}

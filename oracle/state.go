@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // State is the model's view of a target: the World plus every ENI, address
@@ -271,6 +272,22 @@ func (s State) Live() []ENI {
 		out[i] = e.ENI
 	}
 	return out
+}
+
+// Dump renders the whole state, sorted, one fact a line: ENIs, addresses,
+// counters, tokens and issued IDs. Two states with the same dump predict
+// the same; tests and debugging use it.
+func (s State) Dump() string {
+	var lines []string
+	add := func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }
+	s.enis.Range(func(id string, e eniRec) bool { add("eni %s %+v", id, e); return true })
+	s.ips.Range(func(k, id string) bool { add("ip %q %s", k, id); return true })
+	s.counts.Range(func(k string, c span) bool { add("count %q [%d,%d]", k, c.lo, c.hi); return true })
+	s.tokens.Range(func(k string, t tokenRec) bool { add("token %q %q %s", k, t.Hash, t.ID); return true })
+	s.issued.Range(func(id string, _ struct{}) bool { add("issued %s", id); return true })
+	s.pending.Range(func(lane string, n int) bool { add("pending %s %d", lane, n); return true })
+	sort.Strings(lines)
+	return strings.Join(lines, "\n")
 }
 
 // Pending is the number of creates of unknown outcome in a lane.

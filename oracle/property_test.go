@@ -1,0 +1,146 @@
+package oracle_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/eniconform/eniconform/generators"
+	"github.com/eniconform/eniconform/oracle"
+	"github.com/eniconform/eniconform/spec"
+	"github.com/eniconform/eniconform/target"
+	"github.com/eniconform/eniconform/world"
+	"pgregory.net/rapid"
+)
+
+// These properties check the oracle against itself, on cases from package
+// generators simulated with the oracle as the server (target.Simulate).
+
+type sim struct {
+	m    *oracle.Model
+	s    oracle.State
+	env  *generators.Env
+	conn *target.Conn
+}
+
+func newSim(t interface{ Fatal(...any) }, w *oracle.World) sim {
+	m, err := oracle.NewModel(spec.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := oracle.NewState(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sim{m, s, generators.NewEnv(w, spec.Default()), &target.Conn{Profile: spec.Default(), World: w}}
+}
+
+func (x sim) run(c generators.Case) ([]target.Simulated, oracle.State) { return x.conn.Simulate(x.m, x.s, c, now) }
+
+// A request that is valid in a state is predicted to succeed, in any world.
+func TestPropValidIsSuccess(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		x := newSim(t, generators.Worlds().Draw(t, "world"))
+		g, err := x.env.Valid()
+		if err != nil {
+			t.Skip(err)
+		}
+		steps, _ := x.run(g.Draw(t, "case"))
+		if p := steps[0].Prediction; !p.Success() {
+			t.Fatalf("predicted %s", p.Winner.ID)
+		}
+	})
+}
+
+// Breaking exactly one rule yields exactly that rule's code and status.
+func TestPropOneRuleOneCode(t *testing.T) {
+	x := newSim(t, world.Default())
+	rapid.Check(t, func(t *rapid.T) {
+		id := rapid.SampledFrom(generators.Covered()).Draw(t, "rule")
+		g, err := x.env.ForRule(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		steps, _ := x.run(g.Draw(t, "case"))
+		probe := steps[len(steps)-1]
+		r := spec.Default().Rule(id)
+		if o := probe.Observed; o.Code != r.Code || o.Status != r.HTTP || len(probe.Prediction.Violated) != 1 {
+			t.Fatalf("want %s (HTTP %d), the model answers %s (HTTP %d), violated %d rules", r.Code, r.HTTP, o.Code, o.Status, len(probe.Prediction.Violated))
+		}
+	})
+}
+
+// Predict, Answer, Check and Next never change the state they are given.
+func TestPropStateIsNeverMutated(t *testing.T) {
+	x := newSim(t, world.Default())
+	g, _ := x.env.AnyRule()
+	rapid.Check(t, func(t *rapid.T) {
+		_, s := x.run(g.Draw(t, "earlier case")) // a state with some history
+		before := s.Dump()
+		y := x
+		y.s = s
+		steps, after := y.run(g.Draw(t, "case"))
+		for _, st := range steps {
+			y.m.Check(&s, &st.Prediction, &st.Observed)
+		}
+		if got := s.Dump(); got != before {
+			t.Fatalf("the state changed under the model:\nbefore:\n%s\nafter:\n%s", before, got)
+		}
+		_ = after
+	})
+}
+
+// Replaying a ClientToken with identical parameters predicts the same ID
+// and leaves the quota (and everything else) unchanged.
+func TestPropReplayIsIdempotent(t *testing.T) {
+	x := newSim(t, world.Default())
+	g, err := x.env.Replay()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		c := g.Draw(t, "case")
+		first, afterFirst := x.run(generators.Case{Steps: c.Steps[:1]})
+		both, afterBoth := x.run(c)
+		id := first[0].Observed.NetworkInterfaceID
+		if both[1].Prediction.Replay != id || both[1].Observed.NetworkInterfaceID != id {
+			t.Fatalf("the replay predicts %q and answers %q, want the first ENI %q", both[1].Prediction.Replay, both[1].Observed.NetworkInterfaceID, id)
+		}
+		// the sessions of the two runs make the token unique differently: compare the rest
+		if noTokens(afterFirst.Dump()) != noTokens(afterBoth.Dump()) {
+			t.Fatalf("the replay changed the state:\n%s\n----\n%s", afterFirst.Dump(), afterBoth.Dump())
+		}
+	})
+}
+
+func noTokens(dump string) string {
+	lines := strings.Split(dump, "\n")
+	return strings.Join(slices.DeleteFunc(lines, func(l string) bool { return strings.HasPrefix(l, "token ") }), "\n")
+}
+
+// With a quota of q, q creates succeed and the (q+1)-th is
+// MaxEniCountExceeded.
+func TestPropQuotaPlusOne(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		q := rapid.IntRange(0, 8).Draw(t, "quota")
+		w := world.Default()
+		i := slices.IndexFunc(w.Accounts, func(a oracle.Account) bool { return a.AccessKeyID == "small" })
+		w.Accounts[i].ENIQuota = map[string]int{"cn-hangzhou": q}
+		x := newSim(t, w)
+		create := generators.Step{Action: "CreateNetworkInterface", Key: "small",
+			Params: map[string]string{"RegionId": "cn-hangzhou", "VSwitchId": "vsw-bp1small", "SecurityGroupId": "sg-bp1small"}}
+		var c generators.Case
+		for n := 0; n <= q; n++ {
+			c.Steps = append(c.Steps, create)
+		}
+		steps, _ := x.run(c)
+		for n, st := range steps[:q] {
+			if !st.Prediction.Success() {
+				t.Fatalf("create %d of %d is predicted %s", n+1, q, st.Prediction.Winner.ID)
+			}
+		}
+		if w := steps[q].Prediction.Winner; w == nil || w.Code != "MaxEniCountExceeded" {
+			t.Fatalf("create %d with quota %d is predicted %v, want MaxEniCountExceeded", q+1, q, w)
+		}
+	})
+}
