@@ -15,6 +15,10 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt needed"; exit 1; }
 	$(GO) vet $(PKGS)
 
+# Plants each fault of the catalogue in the emulator and shows that the run catches it.
+selftest:
+	$(GO) run ./cmd/eniconform selftest
+
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)
 
