@@ -58,6 +58,13 @@ func (o *Outcome) Soft() int {
 // every ENI the case created is deleted (those deletes are judged too).
 // The case stops early when ctx is done; the cleanup still runs, on a
 // context of its own.
+//
+// Cases run concurrently, with no locks around requests: a step in flight
+// is, for every other prediction, an outcome not yet observed (oracle
+// Begin/End), and a step is judged with every request that started while it
+// was in flight as well. Predictions thus allow every order the target may
+// have applied concurrent requests in; near a limit they allow both
+// outcomes, and only a listing taken alone in its lane settles the state.
 func (h *Harness) Exec(ctx context.Context, c generators.Case) Outcome {
 	sess := target.NewSession(h.run)
 	out := Outcome{Case: c}
@@ -72,30 +79,105 @@ func (h *Harness) Exec(ctx context.Context, c generators.Case) Outcome {
 	return out
 }
 
-// step runs one step. The prediction is made, and the request sent and
-// learned, under the lock of the lane whose state decides it, so that two
-// requests whose outcomes depend on each other are never in flight at once.
+// step runs one step: predicted and recorded as in flight, sent, judged,
+// and learned. An answer that fits the prediction is right (the requests
+// that started later came after it); one that does not is judged again on
+// the state it was predicted in plus every request of its lane that started
+// while it was in flight, since the target may have applied those first.
+// Only the prediction and the learning hold the lock; judging works on
+// immutable states outside it.
 func (h *Harness) step(ctx context.Context, sess *target.Session, st generators.Step) StepResult {
 	pend := h.Conn.Prepare(ctx, sess, st)
-	p := h.predict(&pend.Request)
-	if p.Lane != "" {
-		lk := h.lane(p.Lane)
-		lk.Lock()
-		defer lk.Unlock()
-		p = h.predict(&pend.Request)
-	}
-	x := pend.Send(p.RecordsNonce)
 	h.mu.Lock()
-	divs := h.Model.Check(&h.state, &p, &x.Observed)
-	h.state = h.Model.Next(h.state, &p, &x.Observed)
+	p := h.Model.Predict(&h.state, &pend.Request)
+	fl, crowded := h.flights.begin(&p)
+	before := h.state
+	var f oracle.InFlight
+	h.state, f = h.Model.Begin(h.state, &p)
 	h.mu.Unlock()
-	return StepResult{Exchange: x, Prediction: p, Divergences: divs}
-}
 
-func (h *Harness) predict(r *oracle.Request) oracle.Prediction {
+	x := pend.Send(p.RecordsNonce)
+
+	jp := p
+	divs := h.Model.Check(&before, &p, &x.Observed)
+	if len(divs) > 0 { // the answer may still fit an order with later requests first
+		h.mu.Lock()
+		later := h.flights.since(fl, p.Lane)
+		h.mu.Unlock()
+		if len(later) > 0 {
+			judged := before
+			for _, q := range later {
+				judged, _ = h.Model.Begin(judged, q)
+			}
+			jp = h.Model.Predict(&judged, &pend.Request)
+			divs = h.Model.Check(&judged, &jp, &x.Observed)
+		}
+	}
+
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.Model.Predict(&h.state, r)
+	h.state = h.Model.End(h.state, f)
+	h.state = h.Model.Next(h.state, &p, &x.Observed)
+	if !crowded && len(h.flights.since(fl, p.Lane)) == 0 {
+		h.state = h.Model.Settle(h.state, &p, &x.Observed) // a listing taken alone in its lane is exact
+	}
+	h.flights.end(fl)
+	return StepResult{Exchange: x, Prediction: jp, Divergences: divs}
+}
+
+// flights logs the requests in flight, in the order they started, so that a
+// step can be judged with those that started after it. Guarded by h.mu.
+type flights struct {
+	next uint64
+	log  []flight
+	open map[uint64]bool
+}
+
+type flight struct {
+	seq  uint64
+	pred *oracle.Prediction
+}
+
+// begin opens a flight; crowded says whether another request of its lane is
+// in flight already.
+func (f *flights) begin(p *oracle.Prediction) (seq uint64, crowded bool) {
+	if f.open == nil {
+		f.open = map[uint64]bool{}
+	}
+	for _, fl := range f.log {
+		crowded = crowded || f.open[fl.seq] && fl.pred.Lane == p.Lane
+	}
+	f.next++
+	f.log = append(f.log, flight{f.next, p})
+	f.open[f.next] = true
+	return f.next, crowded
+}
+
+// since returns the predictions of the requests of a lane that started
+// after seq. A request whose outcome depends on no lane (lane "") needs
+// none: its prediction holds whatever else happens.
+func (f *flights) since(seq uint64, lane string) []*oracle.Prediction {
+	var out []*oracle.Prediction
+	for _, fl := range f.log {
+		if fl.seq > seq && lane != "" && fl.pred.Lane == lane {
+			out = append(out, fl.pred)
+		}
+	}
+	return out
+}
+
+// end closes a flight and forgets the ones no open flight can need.
+func (f *flights) end(seq uint64) {
+	delete(f.open, seq)
+	oldest := f.next + 1
+	for s := range f.open {
+		oldest = min(oldest, s)
+	}
+	i := 0
+	for i < len(f.log) && f.log[i].seq < oldest {
+		i++
+	}
+	f.log = f.log[i:]
 }
 
 // cleanup deletes what a case created, with the key and region that created

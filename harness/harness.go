@@ -77,7 +77,7 @@ type Harness struct {
 	actions sync.Map // action → func() bool: whether the target implements it
 	mu      sync.Mutex
 	state   oracle.State
-	lanes   sync.Map // lane → *sync.Mutex
+	flights flights // requests in flight, guarded by mu
 }
 
 // Open checks the configuration and prepares the target. Errors name the
@@ -233,12 +233,6 @@ func (h *Harness) State() oracle.State {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.state
-}
-
-// lane returns the lock of a state partition.
-func (h *Harness) lane(name string) *sync.Mutex {
-	l, _ := h.lanes.LoadOrStore(name, &sync.Mutex{})
-	return l.(*sync.Mutex)
 }
 
 // Close sweeps (see Sweep) and stops the built-in emulator. It returns the

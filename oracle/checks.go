@@ -359,12 +359,11 @@ func checkIPFree(e *eval) verdict {
 		return miss
 	}
 	e.readState = true
-	holder, used := e.s.ips.Lookup(ipKey(e.vsw.ID, e.v[kPrimaryIP])) // canonical: it parsed strictly
-	if used {
-		if rec, ok := e.s.enis.Get(holder); ok && rec.Maybe {
-			return verdict{hit: maybe}
-		}
+	switch e.s.holds(ipKey(e.vsw.ID, e.v[kPrimaryIP]), "") { // the key is canonical: it parsed strictly
+	case yes:
 		return hit
+	case maybe:
+		return verdict{hit: maybe}
 	}
 	if unk, _ := e.s.counts.Lookup(unknownIPKey(e.vsw.ID)); unk.hi > 0 {
 		return verdict{hit: maybe} // an ENI whose address was never observed may hold it

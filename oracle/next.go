@@ -26,31 +26,10 @@ func (m *Model) Next(s State, p *Prediction, o *Observation) State {
 	return s
 }
 
-// unobserved records that a request may or may not have taken effect.
+// unobserved records that a request may or may not have taken effect: a
+// request that must fail whatever the state changed nothing.
 func (m *Model) unobserved(s State, p *Prediction) State {
-	if !p.Success() {
-		return s // a request that must fail changes nothing, whatever was lost
-	}
-	e := p.ev
-	switch p.Action {
-	case m.Spec.Subject:
-		if p.Replay != "" || e.pending != nil {
-			return s
-		}
-		rec := e.newENI("", "")
-		rec.Maybe = true
-		s = s.addENI(rec)
-		if e.token != "" {
-			// addENI named the placeholder after the sequence number it took
-			s.tokens = s.tokens.Set(tokenKey(e.owner, e.token).String(), tokenRec{Hash: e.requestHash(), ID: placeholderID(s.seq)})
-		}
-	case "DeleteNetworkInterface":
-		if rec, ok := s.enis.Get(e.r.Get("NetworkInterfaceId")); ok && !rec.Maybe {
-			doubtful := rec
-			doubtful.Maybe = true
-			s = s.replace(rec, doubtful)
-		}
-	}
+	s, _ = m.mayTakeEffect(s, p)
 	return s
 }
 
@@ -72,8 +51,8 @@ func (m *Model) learnCreate(s State, p *Prediction, o *Observation) State {
 			s = s.removeENI(ph)
 		}
 	}
-	if _, known := s.enis.Get(id); !known {
-		s = s.addENI(rec)
+	if !s.Issued(id) {
+		s = s.addENI(rec) // new; an ID seen before is a replay, of an ENI that may be gone by now
 	}
 	if e.token != "" {
 		s.tokens = s.tokens.Set(tokenKey(e.owner, e.token).String(), tokenRec{Hash: e.requestHash(), ID: id})
@@ -81,24 +60,17 @@ func (m *Model) learnCreate(s State, p *Prediction, o *Observation) State {
 	return s
 }
 
-// learnListing learns from a DescribeNetworkInterfaces answer: addresses and
-// MACs that were never shown, and ENIs that may be gone but are listed.
-// A complete, unfiltered listing of a lane also settles every pending create
-// and doubtful delete in it.
+// learnListing learns from a DescribeNetworkInterfaces answer the addresses
+// and MACs of known ENIs that were never shown. Whether an ENI exists is
+// left to Settle: requests in flight meanwhile may have changed it.
 func (m *Model) learnListing(s State, p *Prediction, o *Observation) State {
 	e := p.ev
-	if e.region == nil || e.owner == "" {
-		return s
-	}
-	listed := map[string]ENIView{}
 	for _, v := range o.ENIs {
-		listed[v.NetworkInterfaceID] = v
 		rec, ok := s.enis.Get(v.NetworkInterfaceID)
 		if !ok || rec.Owner != e.owner {
 			continue
 		}
 		updated := rec
-		updated.Maybe = false
 		if updated.IP == "" {
 			updated.IP = v.PrivateIPAddress
 		}
@@ -107,6 +79,28 @@ func (m *Model) learnListing(s State, p *Prediction, o *Observation) State {
 		}
 		if updated != rec {
 			s = s.replace(rec, updated)
+		}
+	}
+	return s
+}
+
+// Settle learns from a DescribeNetworkInterfaces answer what exists: ENIs
+// that may be gone but are listed are certain again, and a complete,
+// unfiltered listing of a lane settles every create of unknown outcome and
+// every ENI not listed. Call it after Next, and only for a listing that no
+// other request of the lane was in flight with: the listing is a snapshot.
+func (m *Model) Settle(s State, p *Prediction, o *Observation) State {
+	e := p.ev
+	if p.Action != "DescribeNetworkInterfaces" || !p.Success() || o.Kind != Answered || o.Failed() || e.region == nil || e.owner == "" {
+		return s
+	}
+	listed := map[string]ENIView{}
+	for _, v := range o.ENIs {
+		listed[v.NetworkInterfaceID] = v
+		if rec, ok := s.enis.Get(v.NetworkInterfaceID); ok && rec.Owner == e.owner && rec.Maybe {
+			sure := rec
+			sure.Maybe = false
+			s = s.replace(rec, sure)
 		}
 	}
 	if !completeListing(e, o) {

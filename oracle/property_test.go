@@ -35,7 +35,9 @@ func newSim(t interface{ Fatal(...any) }, w *oracle.World) sim {
 	return sim{m, s, generators.NewEnv(w, spec.Default()), &target.Conn{Profile: spec.Default(), World: w}}
 }
 
-func (x sim) run(c generators.Case) ([]target.Simulated, oracle.State) { return x.conn.Simulate(x.m, x.s, c, now) }
+func (x sim) run(c generators.Case) ([]target.Simulated, oracle.State) {
+	return x.conn.Simulate(x.m, x.s, c, now)
+}
 
 // A request that is valid in a state is predicted to succeed, in any world.
 func TestPropValidIsSuccess(t *testing.T) {

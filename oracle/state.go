@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,7 +22,7 @@ import (
 type State struct {
 	ix      *index
 	enis    pmap[eniRec]   // known ENIs by ID (some may be doubtful)
-	ips     pmap[string]   // ipKey(vswitch, ip) → ENI ID; "" for a non-ENI use, pendingIP for a pending create
+	ips     pmap[[]string] // ipKey(vswitch, ip) → the ENIs that may hold it (usedByOther for a non-ENI use); usually one
 	counts  pmap[span]     // counter key → [lo, hi]
 	tokens  pmap[tokenRec] // tokenKey(owner, token) → record (its ID a placeholder while pending)
 	issued  pmap[struct{}] // every ENI ID a target ever returned
@@ -30,6 +31,9 @@ type State struct {
 }
 
 const pendingIP = "?"
+
+// usedByOther holds the addresses the world says something else uses.
+const usedByOther = "(used)"
 
 // span is a counter whose exact value is unknown within [lo, hi].
 type span struct{ lo, hi int }
@@ -81,7 +85,7 @@ func NewState(w *World) (State, error) {
 	s := State{ix: ix}
 	for _, sw := range w.VSwitches {
 		for _, ip := range sw.UsedIPs {
-			s.ips = s.ips.Set(ipKey(sw.ID, ip).String(), "")
+			s.ips = s.hold(ipKey(sw.ID, ip), usedByOther)
 			s.counts = addSpan(s.counts, vswKey(sw.ID), 1, 1)
 		}
 	}
@@ -200,16 +204,51 @@ func (s State) count(e eniRec, d int) State {
 	case e.IP == "":
 		s.counts = addSpan(s.counts, unknownIPKey(e.VSwitch), lo, d)
 	case d > 0:
-		s.ips = s.ips.Set(ipKey(e.VSwitch, e.IP).String(), e.ID)
+		s.ips = s.hold(ipKey(e.VSwitch, e.IP), e.ID)
 	default:
-		if holder, _ := s.ips.Lookup(ipKey(e.VSwitch, e.IP)); holder == e.ID {
-			s.ips = s.ips.Delete(ipKey(e.VSwitch, e.IP).String())
-		}
+		s.ips = s.release(ipKey(e.VSwitch, e.IP), e.ID)
 	}
 	for _, k := range []pkey{quotaKey(e.Owner, e.Region), sgKey(e.SecurityGroup), vswKey(e.VSwitch)} {
 		s.counts = addSpan(s.counts, k, lo, d)
 	}
 	return s
+}
+
+// hold adds a holder of an address. Several ENIs hold one address only
+// when some of them may not exist (requests in flight, outcomes unknown).
+func (s State) hold(k pkey, id string) pmap[[]string] {
+	ids, _ := s.ips.Lookup(k)
+	return s.ips.Set(k.String(), append(slices.Clone(ids), id))
+}
+
+// release removes a holder of an address.
+func (s State) release(k pkey, id string) pmap[[]string] {
+	ids, _ := s.ips.Lookup(k)
+	if i := slices.Index(ids, id); i >= 0 {
+		ids = slices.Delete(slices.Clone(ids), i, i+1)
+	}
+	if len(ids) == 0 {
+		return s.ips.Delete(k.String())
+	}
+	return s.ips.Set(k.String(), ids)
+}
+
+// holds says whether an address is taken: certainly (yes), perhaps (maybe,
+// only by ENIs that may not exist), or not; other is an ENI to disregard.
+func (s State) holds(k pkey, other string) tri {
+	ids, _ := s.ips.Lookup(k)
+	t := no
+	for _, id := range ids {
+		rec, ok := s.enis.Get(id)
+		switch {
+		case id == other:
+		case ok && rec.Maybe:
+			t = maybe
+		default:
+			return yes
+		}
+	}
+	return t
 }
 
 // replace swaps an ENI record for an updated one (same or new ID).
@@ -281,7 +320,7 @@ func (s State) Dump() string {
 	var lines []string
 	add := func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }
 	s.enis.Range(func(id string, e eniRec) bool { add("eni %s %+v", id, e); return true })
-	s.ips.Range(func(k, id string) bool { add("ip %q %s", k, id); return true })
+	s.ips.Range(func(k string, ids []string) bool { add("ip %q %v", k, ids); return true })
 	s.counts.Range(func(k string, c span) bool { add("count %q [%d,%d]", k, c.lo, c.hi); return true })
 	s.tokens.Range(func(k string, t tokenRec) bool { add("token %q %q %s", k, t.Hash, t.ID); return true })
 	s.issued.Range(func(id string, _ struct{}) bool { add("issued %s", id); return true })
@@ -325,7 +364,7 @@ func (s State) FreeIP(vswitch string, offset uint64) (string, bool) {
 	first := sw.net.Masked().Addr().Next()
 	for i := 0; i < sw.usable; i++ {
 		a := addrAdd(first, int((offset+uint64(i))%uint64(sw.usable)))
-		if _, used := s.ips.Lookup(ipKey(vswitch, a.String())); !used {
+		if s.holds(ipKey(vswitch, a.String()), "") == no {
 			return a.String(), true
 		}
 	}

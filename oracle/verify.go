@@ -236,7 +236,8 @@ func (c *checker) eniFields(want eniRec, got ENIView, ipKnown bool) {
 }
 
 // chosenIP checks an address the server chose: inside the vSwitch, not
-// reserved, and free before this ENI took it.
+// reserved, and free before this ENI took it (an ENI that may be gone, or
+// may never have been made, does not count as holding it).
 func (c *checker) chosenIP(e eniRec, ip string) {
 	sw := c.s.ix.vsws[e.VSwitch]
 	a, err := netip.ParseAddr(ip)
@@ -245,7 +246,7 @@ func (c *checker) chosenIP(e eniRec, ip string) {
 	case err != nil || !sw.net.Contains(a) || reserved(sw.net, a):
 		c.hard("PrivateIpAddress", "a usable address of "+sw.CIDR, strconv.Quote(ip), "the chosen address is outside the vSwitch or reserved")
 	default:
-		if holder, used := c.s.ips.Lookup(ipKey(e.VSwitch, ip)); used && holder != e.ID {
+		if c.s.holds(ipKey(e.VSwitch, ip), e.ID) == yes {
 			c.hard("PrivateIpAddress", "a free address", ip, "the chosen address is already in use")
 		}
 	}

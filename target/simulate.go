@@ -31,7 +31,7 @@ func (c *Conn) Simulate(m *oracle.Model, s oracle.State, cs generators.Case, now
 		x := Exchange{Step: st, Request: c.expect(&call, st, sess, at)}
 		p := m.Predict(&s, &x.Request)
 		x.Observed = m.Answer(&s, &p, choice(s, i))
-		s = m.Next(s, &p, &x.Observed)
+		s = m.Settle(m.Next(s, &p, &x.Observed), &p, &x.Observed)
 		sess.record(nonce, at, p.RecordsNonce, &x, c.Profile.Subject)
 		out = append(out, Simulated{x, p})
 	}

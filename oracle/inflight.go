@@ -1,0 +1,77 @@
+package oracle
+
+// InFlight marks a request that has been sent but not answered yet. While it
+// is in flight, other predictions must allow for it having taken effect or
+// not; Begin records it as an outcome not yet observed (the same
+// uncertainty a timeout leaves) and End takes that back before Next applies
+// the real answer.
+type InFlight struct {
+	placeholder string // the placeholder ENI of a create
+	token       string // its token's key, when Begin recorded one
+	doubted     string // the ENI of a delete
+}
+
+// Begin returns the state with the request of p in flight. A request
+// whose failure does not depend on the state (p.Lane == "") changes
+// nothing; any other create may create and any other delete may delete,
+// whatever p says, since requests that start later may change the state
+// before the target gets to it.
+func (m *Model) Begin(s State, p *Prediction) (State, InFlight) {
+	return m.mayTakeEffect(s, p)
+}
+
+// mayTakeEffect records that the request of p may have taken effect.
+func (m *Model) mayTakeEffect(s State, p *Prediction) (State, InFlight) {
+	var f InFlight
+	e := p.ev
+	if !p.Success() && p.Lane == "" || e.action == nil || e.owner == "" || e.region == nil {
+		return s, f
+	}
+	switch p.Action {
+	case m.Spec.Subject:
+		if p.Replay != "" {
+			return s, f // it returns the ENI its token names: nothing new
+		}
+		rec := e.newENI("", "")
+		rec.Maybe = true
+		s = s.addENI(rec)
+		f.placeholder = placeholderID(s.seq) // addENI named it after the sequence number it took
+		if e.token != "" {
+			key := tokenKey(e.owner, e.token)
+			if _, taken := s.tokens.Lookup(key); !taken {
+				s.tokens = s.tokens.Set(key.String(), tokenRec{Hash: e.requestHash(), ID: f.placeholder})
+				f.token = key.String()
+			}
+		}
+	case "DeleteNetworkInterface":
+		if rec, ok := s.enis.Get(e.r.Get("NetworkInterfaceId")); ok && !rec.Maybe && rec.Owner == e.owner {
+			doubtful := rec
+			doubtful.Maybe = true
+			s = s.replace(rec, doubtful)
+			f.doubted = rec.ID
+		}
+	}
+	return s, f
+}
+
+// End takes back what Begin recorded, as far as it is still there (a
+// complete listing may have settled it meanwhile); then Next applies the
+// answer. The state between End and Next must not be used for predictions.
+func (m *Model) End(s State, f InFlight) State {
+	if f.placeholder != "" {
+		if rec, ok := s.enis.Get(f.placeholder); ok {
+			s = s.removeENI(rec)
+		}
+		if t, ok := s.tokens.Get(f.token); ok && t.ID == f.placeholder {
+			s.tokens = s.tokens.Delete(f.token)
+		}
+	}
+	if f.doubted != "" {
+		if rec, ok := s.enis.Get(f.doubted); ok && rec.Maybe {
+			sure := rec
+			sure.Maybe = false
+			s = s.replace(rec, sure)
+		}
+	}
+	return s
+}
