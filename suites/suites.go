@@ -64,7 +64,7 @@ func check(ctx SpecContext, p *harness.Property) {
 	if r.Skipped != "" {
 		Skip(r.Skipped)
 	}
-	Expect(r.Failure).To(BeNil(), func() string { return H.Text(r.Failure) })
+	Expect(r.Failure == nil).To(BeTrue(), func() string { return H.Text(r.Failure) })
 	if r.Soft > 0 {
 		AddReportEntry("soft divergences (precedence, alternatives)", r.Soft, ReportEntryVisibilityFailureOrVerbose)
 	}
