@@ -1,6 +1,7 @@
 package spec_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -120,6 +121,20 @@ func TestEveryRuleHasProvenanceAndEveryDecisionIsInferred(t *testing.T) {
 	for _, d := range p.Decisions {
 		if d.Provenance != spec.Inferred {
 			t.Errorf("decision %s must be marked inferred", d.ID)
+		}
+	}
+}
+
+// The README lists every decision of the default profile, so that it stays
+// true when the data changes.
+func TestReadmeListsEveryDecision(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range spec.Default().Decisions {
+		if !strings.Contains(string(readme), "`"+d.ID+"`") {
+			t.Errorf("README.md does not mention decision %s", d.ID)
 		}
 	}
 }
