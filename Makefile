@@ -8,8 +8,15 @@ PKGS := ./...
 run:
 	$(GO) run ./cmd/eniconform run
 
+# The project's own tests, then a few seconds of fuzzing of each fuzz target.
 test: vet
 	$(GO) test -count=1 $(PKGS)
+	$(MAKE) fuzz FUZZTIME=5s
+
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test -run='^$$' -fuzz=FuzzParseRequest -fuzztime=$(FUZZTIME) ./internal/wire
+	$(GO) test -run='^$$' -fuzz=FuzzHandler -fuzztime=$(FUZZTIME) ./emulator
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt needed"; exit 1; }
