@@ -1,0 +1,55 @@
+package world_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/eniconform/eniconform/oracle"
+	"github.com/eniconform/eniconform/world"
+)
+
+func TestDefaultWorldIsValidAndRoundTrips(t *testing.T) {
+	w := world.Default()
+	if _, err := oracle.NewState(w); err != nil {
+		t.Fatal(err)
+	}
+	data, err := world.YAML(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := world.Parse("again.yaml", data)
+	if err != nil {
+		t.Fatalf("the rendered manifest does not parse: %v", err)
+	}
+	if len(back.Accounts) != len(w.Accounts) || len(back.VSwitches) != len(w.VSwitches) || back.ENIs[0] != w.ENIs[0] {
+		t.Fatal("the round trip lost something")
+	}
+}
+
+// Bad manifests get an error naming the file, the line and the field.
+func TestBadManifestsNameLineAndField(t *testing.T) {
+	base := "accounts:\n  - {access_key_id: a, access_key_secret: s, uid: \"1\", type: main}\nregions:\n  - {id: r, zones: [z]}\nvpcs:\n  - {id: v, region: r, cidr: 10.0.0.0/16, owner: \"1\"}\n"
+	cases := map[string]string{
+		"":                            "empty",
+		"accounts: [":                 "m.yaml:",
+		"accounts:\n  - {bogus: 1}\n": "line 2: field bogus not found",
+		base + "vswitches:\n  - {id: s, vpc: v, zone: z, cidr: 10.1.0.0/24}\n":                         "m.yaml:8: vswitches[0].cidr: 10.1.0.0/24 is not inside VPC v",
+		base + "vswitches:\n  - {id: s, vpc: nope, zone: z, cidr: 10.0.0.0/24}\n":                      "m.yaml:8: vswitches[0].vpc",
+		base + "vswitches:\n  - {id: s, vpc: v, zone: z, cidr: 10.0.0.0/30}\n":                         "/16 to /29",
+		base + "vswitches:\n  - {id: s, vpc: v, zone: z, cidr: 10.0.0.0/24, used_ips: [10.0.0.255]}\n": "reserved",
+		base + "security_groups:\n  - {id: v, region: r, owner: \"1\"}\n":                              "already declared",
+		base + "security_groups:\n  - {id: g, region: r, owner: \"9\"}\n":                              "security_groups[0].owner",
+	}
+	for in, want := range cases {
+		_, err := world.Parse("m.yaml", []byte(in))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("manifest %q: want an error containing %q, got %v", in, want, err)
+		}
+	}
+}
+
+func TestLoadNamesAMissingFile(t *testing.T) {
+	if _, err := world.Load("/no/such/world.yaml"); err == nil || !strings.Contains(err.Error(), "/no/such/world.yaml") {
+		t.Fatalf("got %v", err)
+	}
+}
