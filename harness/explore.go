@@ -37,6 +37,9 @@ func (h *Harness) Run(ctx context.Context, p *Property) PropResult {
 		r = h.explore(ctx, p)
 	}
 	r.Elapsed = time.Since(start)
+	if ctx.Err() != nil && r.Failure == nil && r.Skipped == "" {
+		r.Skipped = "interrupted after " + itoa(r.Cases) + " cases"
+	}
 	if r.Failure != nil {
 		if err := r.Failure.save(h.ReportDir, h.Replay); err != nil {
 			r.Failure.Reproduce = "(the case could not be saved: " + err.Error() + ")"
