@@ -16,30 +16,20 @@ import (
 
 var now = time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC)
 
-type fixture struct {
-	env   *generators.Env
-	model *oracle.Model
-	state oracle.State
-	conn  *target.Conn
-}
+type fixture struct{ *target.Simulator }
 
 func newFixture(t interface{ Fatal(...any) }, w *oracle.World) fixture {
-	m, err := oracle.NewModel(spec.Default())
+	x, err := target.NewSimulator(w, spec.Default(), now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := oracle.NewState(w)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn := &target.Conn{Profile: spec.Default(), World: w, Now: func() time.Time { return now }}
-	return fixture{generators.NewEnv(w, spec.Default()), m, s, conn}
+	return fixture{x}
 }
 
 // run simulates a case on a fresh state; it fails t unless every setup step
 // succeeds, and returns the probe's prediction.
 func (f fixture) run(t interface{ Fatalf(string, ...any) }, c generators.Case) oracle.Prediction {
-	steps, _ := f.conn.Simulate(f.model, f.state, c, now)
+	steps, _ := f.Run(c)
 	for i, st := range steps[:len(steps)-1] {
 		if !st.Prediction.Success() {
 			t.Fatalf("setup step %d of %v is predicted %s, not success: %s", i+1, c.Breaks, st.Prediction.Winner.ID, st.Step)
@@ -76,7 +66,7 @@ func TestRuleGeneratorsBreakExactlyTheirRule(t *testing.T) {
 	f := newFixture(t, world.Default())
 	for _, id := range generators.Covered() {
 		t.Run(id, func(t *testing.T) {
-			g, err := f.env.ForRule(id)
+			g, err := f.Env.ForRule(id)
 			if err != nil {
 				t.Fatalf("the default world must allow every rule: %v", err)
 			}
@@ -93,7 +83,7 @@ func TestRuleGeneratorsBreakExactlyTheirRule(t *testing.T) {
 
 func TestValidCasesSucceed(t *testing.T) {
 	f := newFixture(t, world.Default())
-	g, err := f.env.Valid()
+	g, err := f.Env.Valid()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +97,7 @@ func TestValidCasesSucceed(t *testing.T) {
 
 func TestMultiViolationCasesBreakTwoOrMore(t *testing.T) {
 	f := newFixture(t, world.Default())
-	g, err := f.env.Multi()
+	g, err := f.Env.Multi()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +116,7 @@ func TestRuleGeneratorsInRandomWorlds(t *testing.T) {
 		f := newFixture(t, w)
 		var usable []string
 		for _, id := range generators.Covered() {
-			if _, err := f.env.ForRule(id); err == nil {
+			if _, err := f.Env.ForRule(id); err == nil {
 				usable = append(usable, id)
 			}
 		}
@@ -134,7 +124,7 @@ func TestRuleGeneratorsInRandomWorlds(t *testing.T) {
 			t.Skip("no rule can be broken alone in this world")
 		}
 		id := rapid.SampledFrom(usable).Draw(t, "rule")
-		g, _ := f.env.ForRule(id)
+		g, _ := f.Env.ForRule(id)
 		c := g.Draw(t, "case")
 		if got := ids(f.run(t, c).Violated); len(got) != 1 || got[0] != id {
 			t.Fatalf("the probe breaks %v, want exactly %s: %s (world above)", got, id, c.Probe())
@@ -157,9 +147,9 @@ func TestMachineReachesLimits(t *testing.T) {
 	hit := map[string]bool{}
 	rapid.Check(t, func(rt *rapid.T) {
 		f := newFixture(rt, world.Default())
-		s := f.state
-		m := generators.NewMachine(f.env, func(t *rapid.T, st generators.Step) string {
-			steps, next := f.conn.Simulate(f.model, s, generators.Case{Steps: []generators.Step{st}}, now)
+		s := f.State
+		m := generators.NewMachine(f.Env, func(t *rapid.T, st generators.Step) string {
+			steps, next := f.From(s).Run(generators.Case{Steps: []generators.Step{st}})
 			s = next
 			if w := steps[0].Prediction.Winner; w != nil {
 				hit[w.ID] = true

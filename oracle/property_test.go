@@ -16,38 +16,23 @@ import (
 // These properties check the oracle against itself, on cases from package
 // generators simulated with the oracle as the server (target.Simulate).
 
-type sim struct {
-	m    *oracle.Model
-	s    oracle.State
-	env  *generators.Env
-	conn *target.Conn
-}
-
-func newSim(t interface{ Fatal(...any) }, w *oracle.World) sim {
-	m, err := oracle.NewModel(spec.Default())
+func newSim(t interface{ Fatal(...any) }, w *oracle.World) *target.Simulator {
+	x, err := target.NewSimulator(w, spec.Default(), now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := oracle.NewState(w)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sim{m, s, generators.NewEnv(w, spec.Default()), &target.Conn{Profile: spec.Default(), World: w}}
-}
-
-func (x sim) run(c generators.Case) ([]target.Simulated, oracle.State) {
-	return x.conn.Simulate(x.m, x.s, c, now)
+	return x
 }
 
 // A request that is valid in a state is predicted to succeed, in any world.
 func TestPropValidIsSuccess(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		x := newSim(t, generators.Worlds().Draw(t, "world"))
-		g, err := x.env.Valid()
+		g, err := x.Env.Valid()
 		if err != nil {
 			t.Skip(err)
 		}
-		steps, _ := x.run(g.Draw(t, "case"))
+		steps, _ := x.Run(g.Draw(t, "case"))
 		if p := steps[0].Prediction; !p.Success() {
 			t.Fatalf("predicted %s", p.Winner.ID)
 		}
@@ -59,11 +44,11 @@ func TestPropOneRuleOneCode(t *testing.T) {
 	x := newSim(t, world.Default())
 	rapid.Check(t, func(t *rapid.T) {
 		id := rapid.SampledFrom(generators.Covered()).Draw(t, "rule")
-		g, err := x.env.ForRule(id)
+		g, err := x.Env.ForRule(id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		steps, _ := x.run(g.Draw(t, "case"))
+		steps, _ := x.Run(g.Draw(t, "case"))
 		probe := steps[len(steps)-1]
 		r := spec.Default().Rule(id)
 		if o := probe.Observed; o.Code != r.Code || o.Status != r.HTTP || len(probe.Prediction.Violated) != 1 {
@@ -75,15 +60,13 @@ func TestPropOneRuleOneCode(t *testing.T) {
 // Predict, Answer, Check and Next never change the state they are given.
 func TestPropStateIsNeverMutated(t *testing.T) {
 	x := newSim(t, world.Default())
-	g, _ := x.env.AnyRule()
+	g, _ := x.Env.AnyRule()
 	rapid.Check(t, func(t *rapid.T) {
-		_, s := x.run(g.Draw(t, "earlier case")) // a state with some history
+		_, s := x.Run(g.Draw(t, "earlier case")) // a state with some history
 		before := s.Dump()
-		y := x
-		y.s = s
-		steps, after := y.run(g.Draw(t, "case"))
+		steps, after := x.From(s).Run(g.Draw(t, "case"))
 		for _, st := range steps {
-			y.m.Check(&s, &st.Prediction, &st.Observed)
+			x.Model.Check(&s, &st.Prediction, &st.Observed)
 		}
 		if got := s.Dump(); got != before {
 			t.Fatalf("the state changed under the model:\nbefore:\n%s\nafter:\n%s", before, got)
@@ -96,14 +79,14 @@ func TestPropStateIsNeverMutated(t *testing.T) {
 // and leaves the quota (and everything else) unchanged.
 func TestPropReplayIsIdempotent(t *testing.T) {
 	x := newSim(t, world.Default())
-	g, err := x.env.Replay()
+	g, err := x.Env.Replay()
 	if err != nil {
 		t.Fatal(err)
 	}
 	rapid.Check(t, func(t *rapid.T) {
 		c := g.Draw(t, "case")
-		first, afterFirst := x.run(generators.Case{Steps: c.Steps[:1]})
-		both, afterBoth := x.run(c)
+		first, afterFirst := x.Run(generators.Case{Steps: c.Steps[:1]})
+		both, afterBoth := x.Run(c)
 		id := first[0].Observed.NetworkInterfaceID
 		if both[1].Prediction.Replay != id || both[1].Observed.NetworkInterfaceID != id {
 			t.Fatalf("the replay predicts %q and answers %q, want the first ENI %q", both[1].Prediction.Replay, both[1].Observed.NetworkInterfaceID, id)
@@ -135,7 +118,7 @@ func TestPropQuotaPlusOne(t *testing.T) {
 		for n := 0; n <= q; n++ {
 			c.Steps = append(c.Steps, create)
 		}
-		steps, _ := x.run(c)
+		steps, _ := x.Run(c)
 		for n, st := range steps[:q] {
 			if !st.Prediction.Success() {
 				t.Fatalf("create %d of %d is predicted %s", n+1, q, st.Prediction.Winner.ID)

@@ -6,7 +6,44 @@ import (
 
 	"github.com/eniconform/eniconform/generators"
 	"github.com/eniconform/eniconform/oracle"
+	"github.com/eniconform/eniconform/spec"
 )
+
+// Simulator runs cases against the oracle acting as a conforming server:
+// no network, deterministic. Its fields are read-only after NewSimulator.
+type Simulator struct {
+	Model *oracle.Model
+	State oracle.State // the state every Run starts from
+	Env   *generators.Env
+	Conn  *Conn
+	Now   time.Time // the clock of the first step
+}
+
+// NewSimulator prepares simulations in a world for a profile, from the
+// world's initial state.
+func NewSimulator(w *oracle.World, p *spec.Profile, now time.Time) (*Simulator, error) {
+	m, err := oracle.NewModel(p)
+	if err != nil {
+		return nil, err
+	}
+	s, err := oracle.NewState(w)
+	if err != nil {
+		return nil, err
+	}
+	return &Simulator{Model: m, State: s, Env: generators.NewEnv(w, p), Conn: &Conn{Profile: p, World: w}, Now: now}, nil
+}
+
+// Run simulates a case from the simulator's state.
+func (x *Simulator) Run(c generators.Case) ([]Simulated, oracle.State) {
+	return x.Conn.Simulate(x.Model, x.State, c, x.Now)
+}
+
+// From returns a simulator that starts from another state.
+func (x *Simulator) From(s oracle.State) *Simulator {
+	y := *x
+	y.State = s
+	return &y
+}
 
 // Simulated is one step of a simulated case: the exchange, with the model
 // as the server, and the prediction it was answered from.

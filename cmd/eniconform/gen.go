@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/eniconform/eniconform/generators"
-	"github.com/eniconform/eniconform/oracle"
 	"github.com/eniconform/eniconform/spec"
 	"github.com/eniconform/eniconform/target"
 	"github.com/eniconform/eniconform/world"
@@ -70,7 +69,7 @@ func genCommand(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	start := time.Now()
-	counts, err := sim.write(g, *seed, *n, w)
+	counts, err := write(sim, g, *seed, *n, w)
 	if cerr := closeOut(); err == nil {
 		err = cerr
 	}
@@ -84,15 +83,7 @@ func genCommand(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// simulator runs cases against the oracle as the server.
-type simulator struct {
-	model *oracle.Model
-	state oracle.State
-	conn  *target.Conn
-	now   time.Time
-}
-
-func genSetup(rule, worldFile string) (*rapid.Generator[generators.Case], *simulator, error) {
+func genSetup(rule, worldFile string) (*rapid.Generator[generators.Case], *target.Simulator, error) {
 	w := world.Default()
 	var err error
 	if worldFile != "" {
@@ -100,27 +91,21 @@ func genSetup(rule, worldFile string) (*rapid.Generator[generators.Case], *simul
 			return nil, nil, fmt.Errorf("--world: %w", err)
 		}
 	}
-	p := spec.Default()
-	env := generators.NewEnv(w, p)
+	// a fixed clock, so that the corpus is reproducible
+	sim, err := target.NewSimulator(w, spec.Default(), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		return nil, nil, err
+	}
 	var g *rapid.Generator[generators.Case]
 	if rule == "" {
-		g, err = env.AnyRule()
+		g, err = sim.Env.AnyRule()
 	} else {
-		g, err = env.ForRule(rule)
+		g, err = sim.Env.ForRule(rule)
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("--rule: %w", err)
 	}
-	m, err := oracle.NewModel(p)
-	if err != nil {
-		return nil, nil, err
-	}
-	s, err := oracle.NewState(w)
-	if err != nil {
-		return nil, nil, err
-	}
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) // fixed, so that the corpus is reproducible
-	return g, &simulator{m, s, &target.Conn{Profile: p, World: w, Now: func() time.Time { return now }}, now}, nil
+	return g, sim, nil
 }
 
 func genOutput(path string, statsOnly bool, stdout io.Writer) (io.Writer, func() error, error) {
@@ -142,7 +127,7 @@ func genOutput(path string, statsOnly bool, stdout io.Writer) (io.Writer, func()
 // write draws n cases from consecutive seeds, simulates each and writes it,
 // in order; chunks of cases are drawn on every core. It returns how many
 // probes each rule won.
-func (s *simulator) write(g *rapid.Generator[generators.Case], seed uint64, n int, w io.Writer) (map[string]int, error) {
+func write(s *target.Simulator, g *rapid.Generator[generators.Case], seed uint64, n int, w io.Writer) (map[string]int, error) {
 	const chunk = 512
 	type result struct {
 		data   []byte
@@ -158,7 +143,7 @@ func (s *simulator) write(g *rapid.Generator[generators.Case], seed uint64, n in
 		go func() {
 			for c := int(next.Add(1) - 1); c < chunks; c = int(next.Add(1) - 1) {
 				var r result
-				r.data, r.counts = s.chunk(g, seed, c*chunk, min((c+1)*chunk, n))
+				r.data, r.counts = chunkOf(s, g, seed, c*chunk, min((c+1)*chunk, n))
 				results[c] <- r
 			}
 		}()
@@ -177,14 +162,14 @@ func (s *simulator) write(g *rapid.Generator[generators.Case], seed uint64, n in
 }
 
 // chunk simulates the cases of seeds seed+from … seed+to-1 as JSON lines.
-func (s *simulator) chunk(g *rapid.Generator[generators.Case], seed uint64, from, to int) ([]byte, map[string]int) {
+func chunkOf(s *target.Simulator, g *rapid.Generator[generators.Case], seed uint64, from, to int) ([]byte, map[string]int) {
 	var buf bytes.Buffer
 	counts := map[string]int{}
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	for i := from; i < to; i++ {
 		line := genLine{Seed: seed + uint64(i), Case: g.Example(int(seed + uint64(i)))}
-		steps, _ := s.conn.Simulate(s.model, s.state, line.Case, s.now)
+		steps, _ := s.Run(line.Case)
 		for _, st := range steps {
 			line.Expect = append(line.Expect, expect(st))
 		}
