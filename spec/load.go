@@ -209,34 +209,57 @@ func (p *Profile) Edit(fn func(*Profile)) (*Profile, error) {
 // index validates the profile and builds its lookup tables.
 func (p *Profile) index() error {
 	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	if p.Name == "" || p.Version == "" || p.Subject == "" {
-		bad("name, version and subject are required")
+		errs = append(errs, errors.New("name, version and subject are required"))
 	}
+	errs = append(errs, p.indexActions()...)
+	errs = append(errs, p.indexGateway()...)
+	errs = append(errs, p.indexRules()...)
+	errs = append(errs, p.indexResponses()...)
+	for i, d := range p.Decisions {
+		if d.ID == "" || d.Text == "" || !d.Provenance.valid() {
+			errs = append(errs, fmt.Errorf("decisions[%d]: id, text and a valid provenance are required", i))
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("spec %q: %w", p.Name, errors.Join(errs...))
+	}
+	return nil
+}
+
+func (p *Profile) indexActions() []error {
+	var errs []error
 	p.actionByName = map[string]*Action{}
 	for i, a := range p.Actions {
 		if a == nil || a.Name == "" {
-			bad("actions[%d]: name is required", i)
+			errs = append(errs, fmt.Errorf("actions[%d]: name is required", i))
 			continue
 		}
 		if p.actionByName[a.Name] != nil {
-			bad("actions[%d]: duplicate action %q", i, a.Name)
+			errs = append(errs, fmt.Errorf("actions[%d]: duplicate action %q", i, a.Name))
 		}
 		p.actionByName[a.Name] = a
 		errs = append(errs, a.index(i)...)
 	}
 	if p.actionByName[p.Subject] == nil {
-		bad("subject %q is not among the actions", p.Subject)
+		errs = append(errs, fmt.Errorf("subject %q is not among the actions", p.Subject))
 	}
+	return errs
+}
+
+// indexGateway checks the common parameters and limits, and lets every
+// action accept the common parameters.
+func (p *Profile) indexGateway() []error {
+	var errs []error
 	p.commonByName, p.commonByHdr = map[string]*Common{}, map[string]*Common{}
 	for i, c := range p.Gateway.Common {
 		if c == nil || c.Name == "" {
-			bad("gateway.common[%d]: name is required", i)
+			errs = append(errs, fmt.Errorf("gateway.common[%d]: name is required", i))
 			continue
 		}
 		for _, v := range []string{c.V1, c.V3} {
 			if v != "required" && v != "optional" {
-				bad("gateway.common[%d] (%s): v1 and v3 must be \"required\" or \"optional\", not %q", i, c.Name, v)
+				errs = append(errs, fmt.Errorf("gateway.common[%d] (%s): v1 and v3 must be \"required\" or \"optional\", not %q", i, c.Name, v))
 			}
 		}
 		p.commonByName[c.Name] = c
@@ -244,13 +267,11 @@ func (p *Profile) index() error {
 			p.commonByHdr[strings.ToLower(c.Header)] = c
 		}
 	}
-	if p.Gateway.TimestampLayout == "" || p.Gateway.TimestampWindowS <= 0 || p.Gateway.NonceWindowS <= 0 || p.Gateway.MaxRequestBytes <= 0 {
-		bad("gateway: timestamp_layout, timestamp_window_seconds, nonce_window_seconds and max_request_bytes are required")
+	g := &p.Gateway
+	if g.TimestampLayout == "" || g.TimestampWindowS <= 0 || g.NonceWindowS <= 0 || g.MaxRequestBytes <= 0 {
+		errs = append(errs, errors.New("gateway: timestamp_layout, timestamp_window_seconds, nonce_window_seconds and max_request_bytes are required"))
 	}
-	for _, a := range p.Actions {
-		if a == nil {
-			continue
-		}
+	for _, a := range p.actionByName {
 		a.accepts = map[string]bool{}
 		for name := range p.commonByName {
 			a.accepts[name] = true
@@ -259,17 +280,15 @@ func (p *Profile) index() error {
 			a.accepts[name] = prm.Type != "RepeatList"
 		}
 	}
-	errs = append(errs, p.indexRules()...)
-	for i, d := range p.Decisions {
-		if d.ID == "" || d.Text == "" || !d.Provenance.valid() {
-			bad("decisions[%d]: id, text and a valid provenance are required", i)
-		}
-	}
-	var err error
+	return errs
+}
+
+func (p *Profile) indexResponses() []error {
+	var errs []error
 	compile := func(field, expr string) *regexp.Regexp {
-		var re *regexp.Regexp
-		if re, err = regexp.Compile(expr); err != nil || expr == "" {
-			bad("responses.%s: bad pattern %q", field, expr)
+		re, err := regexp.Compile(expr)
+		if err != nil || expr == "" {
+			errs = append(errs, fmt.Errorf("responses.%s: bad pattern %q", field, expr))
 		}
 		return re
 	}
@@ -278,13 +297,10 @@ func (p *Profile) index() error {
 	p.mac = compile("mac_pattern", p.Responses.MACPattern)
 	for _, f := range []string{"JSON", "XML"} {
 		if p.Responses.ContentTypes[f] == "" {
-			bad("responses.content_types.%s is required", f)
+			errs = append(errs, fmt.Errorf("responses.content_types.%s is required", f))
 		}
 	}
-	if len(errs) > 0 {
-		return fmt.Errorf("spec %q: %w", p.Name, errors.Join(errs...))
-	}
-	return nil
+	return errs
 }
 
 func (a *Action) index(i int) []error {
