@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -35,6 +36,10 @@ type Options struct {
 	// Log, when set, is called once per request after the answer is
 	// written. It must be safe for concurrent use.
 	Log func(Entry)
+	// Faults names planted faults of the catalogue (see Faults) that the
+	// handler carries; empty for the reference emulator. Only for testing a
+	// conformance harness: a faulty emulator departs from its profile.
+	Faults []string
 }
 
 // Entry is the log record of one request. It never holds a secret or a
@@ -65,6 +70,7 @@ type Handler struct {
 	log     func(Entry)
 	seed    uint64
 	hooks   hooks
+	faults  []string // the planted faults, by name
 
 	mu     sync.Mutex // guards the fields below
 	state  oracle.State
@@ -73,7 +79,8 @@ type Handler struct {
 }
 
 // hooks are the seams for planted faults; nil hooks change nothing. They
-// run inside the critical section, in the order of the fields.
+// run inside the critical section, in the order of the fields; request
+// runs after the nonce is looked up, so that it can forget it.
 type hooks struct {
 	request func(r *oracle.Request)                                                        // rewrites a decoded request before Predict
 	answer  func(r *oracle.Request, p *oracle.Prediction, o *oracle.Observation)           // rewrites the answer before Next and Render
@@ -82,9 +89,17 @@ type hooks struct {
 
 // New returns a Handler for opts. It fails when the world is invalid (the
 // error lists every problem), the profile has a rule the oracle cannot
-// check, or ClockSkew is negative.
+// check, ClockSkew is negative, or a fault is unknown (the error lists the
+// known ones).
 func New(opts Options) (*Handler, error) {
+	fs, err := planted(opts.Faults)
+	if err != nil {
+		return nil, err
+	}
 	p, err := profileFor(opts)
+	if err == nil {
+		p, err = plantProfile(p, fs)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -96,12 +111,13 @@ func New(opts Options) (*Handler, error) {
 	if w == nil {
 		w = world.Default()
 	}
-	s, err := oracle.NewState(w)
+	s, err := oracle.NewState(plantWorld(w, fs))
 	if err != nil {
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
 	h := &Handler{profile: p, model: m, initial: s, state: s, now: opts.Now, log: opts.Log, seed: opts.Seed,
 		nonces: nonces{window: p.Gateway.NonceWindow()}}
+	h.hooks, h.faults = plantHooks(h, fs), slices.Clone(opts.Faults)
 	if h.now == nil {
 		h.now = time.Now
 	}
@@ -174,12 +190,12 @@ func (h *Handler) decode(r *http.Request) oracle.Request {
 func (h *Handler) step(req *oracle.Request) (oracle.Prediction, oracle.Observation) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.hooks.request != nil {
-		h.hooks.request(req)
-	}
 	nonce, hasNonce := req.Param(wire.ParamSignatureNonce)
 	if hasNonce {
 		req.NonceSeen = h.nonces.seen(nonce)
+	}
+	if h.hooks.request != nil {
+		h.hooks.request(req)
 	}
 	p := h.model.Predict(&h.state, req)
 	obs := h.model.Answer(&h.state, &p, h.choose())
@@ -216,3 +232,7 @@ func (h *Handler) Profile() *spec.Profile { return h.profile }
 // one drawn when it was 0. A handler with the same seed, world, clock and
 // requests gives the same answers.
 func (h *Handler) Seed() uint64 { return h.seed }
+
+// Faults returns the names of the planted faults (Options.Faults); empty
+// for the reference emulator.
+func (h *Handler) Faults() []string { return slices.Clone(h.faults) }
