@@ -62,7 +62,8 @@ func (m *Machine) create(t *rapid.T) {
 	if len(m.homes) == 0 {
 		t.Skip("the world has no home")
 	}
-	st, h := m.Env.drawCreate(t, m.homes, "PrimaryIpAddress")
+	st, h := m.Env.drawCreate(t, m.homes, "PrimaryIpAddress", "ClientToken")
+	optional(t, st.Params, "ClientToken", m.Env.anyToken())
 	if id := m.Exec(t, st); id != "" {
 		m.live = append(m.live, created{id, h})
 		if st.Params["ClientToken"] != "" {

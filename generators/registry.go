@@ -63,9 +63,12 @@ func (e *Env) AnyRule() (*rapid.Generator[Case], error) {
 
 // Multi draws cases whose one request breaks two to four rules at once, each
 // touching something different, to test precedence (strict) and the
-// acceptable set (lenient). At least two of the mutations break rules that
-// fire whatever else is wrong; Breaks lists all the rules aimed at, and the
-// oracle decides which of them fire.
+// acceptable set (lenient). Mostly, at least two of the mutations break
+// rules that fire whatever else is wrong; those rank before the rules that
+// may be hidden (references, addresses), which then never win. So half the
+// time the case pairs two of the latter that do not hide each other (an
+// unknown vSwitch and an unknown group, say), to test their order too.
+// Breaks lists all the rules aimed at; the oracle decides which fire.
 func (e *Env) Multi() (*rapid.Generator[Case], error) {
 	homes, err := e.anyHome()
 	if err != nil {
@@ -83,13 +86,7 @@ func (e *Env) Multi() (*rapid.Generator[Case], error) {
 				more = append(more, m)
 			}
 		}
-		byTouch := func(m mutation) string { return m.touches }
-		picked := rapid.SliceOfNDistinct(rapid.SampledFrom(sure), 2, 3, byTouch).Draw(t, "rules")
-		for _, m := range rapid.SliceOfNDistinct(rapid.SampledFrom(more), 0, 2, byTouch).Draw(t, "more rules") {
-			if !slices.Contains(touched(picked), m.touches) {
-				picked = append(picked, m)
-			}
-		}
+		picked := pickMulti(t, sure, more)
 		st, _ := e.drawCreate(t, []Home{h}, touched(picked)...)
 		c := Case{Generator: "multi"}
 		for _, m := range picked {
@@ -99,6 +96,47 @@ func (e *Env) Multi() (*rapid.Generator[Case], error) {
 		c.Steps = []Step{st}
 		return c
 	}), nil
+}
+
+// pickMulti chooses the mutations of a multi-violation case: two or three
+// of sure with up to two of more; or a pair of more that do not hide each
+// other (see visiblePair). It shrinks to the former.
+func pickMulti(t *rapid.T, sure, more []mutation) []mutation {
+	if len(more) > 1 && rapid.Bool().Draw(t, "only rules that may be hidden") {
+		if pair := visiblePair(t, more); pair != nil {
+			return pair
+		}
+	}
+	byTouch := func(m mutation) string { return m.touches }
+	picked := rapid.SliceOfNDistinct(rapid.SampledFrom(sure), 2, 3, byTouch).Draw(t, "rules")
+	for _, m := range rapid.SliceOfNDistinct(rapid.SampledFrom(more), 0, 2, byTouch).Draw(t, "more rules") {
+		if !slices.Contains(touched(picked), m.touches) {
+			picked = append(picked, m)
+		}
+	}
+	return picked
+}
+
+// visiblePair draws two mutations of ms that touch different things,
+// neither touching what the other needs, so that both fire: first what to
+// touch, then a mutation that touches it, then its partner. It returns nil
+// when the first has no partner.
+func visiblePair(t *rapid.T, ms []mutation) []mutation {
+	var touches []string
+	for _, m := range ms {
+		if !slices.Contains(touches, m.touches) {
+			touches = append(touches, m.touches)
+		}
+	}
+	touch := rapid.SampledFrom(touches).Draw(t, "first touches")
+	first := rapid.SampledFrom(slices.DeleteFunc(slices.Clone(ms), func(m mutation) bool { return m.touches != touch })).Draw(t, "first rule")
+	partners := slices.DeleteFunc(slices.Clone(ms), func(m mutation) bool {
+		return m.touches == first.touches || m.needs == first.touches || first.needs == m.touches
+	})
+	if len(partners) == 0 {
+		return nil
+	}
+	return []mutation{first, rapid.SampledFrom(partners).Draw(t, "second rule")}
 }
 
 func touched(ms []mutation) []string {

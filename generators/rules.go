@@ -17,6 +17,7 @@ import (
 type mutation struct {
 	rule    string
 	touches string                                     // what it changes: a parameter, or a part of the sending
+	needs   string                                     // what must stay valid for its rule to fire (combinable ones); "": nothing
 	where   func(e *Env, h *Home) bool                 // the homes it applies in; nil: any
 	apply   func(e *Env, t *rapid.T, st *Step, h Home) // changes the step
 	combine combine                                    // how it mixes into multi-violation cases
@@ -121,14 +122,14 @@ var mutations = []mutation{
 		combine: combinable, apply: func(e *Env, t *rapid.T, st *Step, h Home) {
 			st.Params["SecurityGroupId"] = rapid.SampledFrom(e.groups(h, true)).Draw(t, "SecurityGroupId")
 		}},
-	{rule: "ref.vpc-mismatch", touches: "SecurityGroupId", where: func(e *Env, h *Home) bool { return len(e.groups(*h, false)) > 0 },
+	{rule: "ref.vpc-mismatch", touches: "SecurityGroupId", needs: "VSwitchId", where: func(e *Env, h *Home) bool { return len(e.groups(*h, false)) > 0 },
 		combine: combinable, apply: func(e *Env, t *rapid.T, st *Step, h Home) {
 			st.Params["SecurityGroupId"] = rapid.SampledFrom(e.groups(h, false)).Draw(t, "SecurityGroupId")
 		}},
-	{rule: "addr.ip-outside-cidr", touches: "PrimaryIpAddress", combine: combinable, apply: func(_ *Env, t *rapid.T, st *Step, h Home) {
+	{rule: "addr.ip-outside-cidr", touches: "PrimaryIpAddress", needs: "VSwitchId", combine: combinable, apply: func(_ *Env, t *rapid.T, st *Step, h Home) {
 		st.Params["PrimaryIpAddress"] = outsideAddr(h).Draw(t, "PrimaryIpAddress")
 	}},
-	{rule: "addr.ip-reserved", touches: "PrimaryIpAddress", combine: combinable, apply: func(_ *Env, t *rapid.T, st *Step, h Home) {
+	{rule: "addr.ip-reserved", touches: "PrimaryIpAddress", needs: "VSwitchId", combine: combinable, apply: func(_ *Env, t *rapid.T, st *Step, h Home) {
 		st.Params["PrimaryIpAddress"] = reservedAddr(h).Draw(t, "PrimaryIpAddress")
 	}},
 }

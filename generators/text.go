@@ -2,6 +2,7 @@ package generators
 
 import (
 	"net/netip"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -82,13 +83,14 @@ func textOf(t *rapid.T, c *spec.Constraints, n int) string {
 }
 
 // invalidText draws a value that breaks c in one of the ways it can be
-// broken: one character too short or too long (and beyond), a bad first or
-// other character, a forbidden prefix in any case, a non-ASCII character.
+// broken: one character too short or too long (often exactly one, and
+// beyond), a bad first or other character (also a first character allowed
+// further on), a forbidden prefix in any case, a non-ASCII character.
 func invalidText(c *spec.Constraints, maxLen int) *rapid.Generator[string] {
 	var ways []*rapid.Generator[string]
 	if c.MaxLen > 0 {
 		ways = append(ways, rapid.Custom(func(t *rapid.T) string {
-			return textOf(t, c, rapid.IntRange(c.MaxLen+1, c.MaxLen+40).Draw(t, "length"))
+			return textOf(t, c, rapid.OneOf(rapid.Just(c.MaxLen+1), rapid.IntRange(c.MaxLen+1, c.MaxLen+40)).Draw(t, "length"))
 		}))
 	}
 	if c.MinLen > 1 {
@@ -98,6 +100,13 @@ func invalidText(c *spec.Constraints, maxLen int) *rapid.Generator[string] {
 	}
 	if len(c.First) > 0 || len(c.Allowed) > 0 || c.ASCII {
 		ways = append(ways, badChar(c, maxLen))
+	}
+	if firsts := badFirsts(c); len(firsts) > 0 {
+		ways = append(ways, rapid.Custom(func(t *rapid.T) string {
+			v := []rune(validText(c, maxLen).Draw(t, "valid"))
+			v[0] = rapid.SampledFrom(firsts).Draw(t, "bad first")
+			return string(v)
+		}))
 	}
 	if len(c.ForbiddenPrefixes) > 0 {
 		ways = append(ways, rapid.Custom(func(t *rapid.T) string {
@@ -121,6 +130,22 @@ func badChar(c *spec.Constraints, maxLen int) *rapid.Generator[string] {
 		at := rapid.IntRange(0, len(v)).Draw(t, "at")
 		return string(v[:at]) + string(bad) + string(v[at:])
 	})
+}
+
+// badFirsts lists the characters that may not start a value of c but may
+// follow the first (a digit or '-' starting a name, say): the boundary of
+// the first-character rule.
+func badFirsts(c *spec.Constraints) []rune {
+	if len(c.First) == 0 {
+		return nil
+	}
+	var out []rune
+	for _, r := range string(letters) + string(digits) + string(han) + string(other) + strings.Join(c.Allowed, "") {
+		if c.Check(string(r)+"ab") == spec.BadFirst && c.Check("ab"+string(r)) == "" && !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // randomCase changes the case of some letters of s.
