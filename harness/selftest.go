@@ -1,0 +1,250 @@
+package harness
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/eniconform/eniconform/emulator"
+	"pgregory.net/rapid"
+)
+
+// SelftestConfig configures Selftest: the run of each pass (Checks, Seed,
+// ShrinkTime, ReportDir, …) and the faults to plant. Workers is the number
+// of cases in flight in the clean pass; fault passes run one case at a time.
+type SelftestConfig struct {
+	Config
+	// Faults names the faults to plant, one at a time; nil plants every
+	// fault of emulator.Faults.
+	Faults []string
+	// OnFault, when set, is called with each fault's result as soon as it
+	// is known, in the order of Faults (a live table).
+	OnFault func(FaultResult)
+}
+
+// FaultResult is how the harness fared against one planted fault.
+type FaultResult struct {
+	Fault    emulator.Fault
+	Caught   bool
+	Property *Property // the first property that failed; nil when the fault survived
+	Failure  *Failure  // that property's failure, shrunk
+	Cases    int       // cases run until the fault was caught (every case run when it survived)
+	InProp   int       // of those, the cases of the property that caught it
+	Elapsed  time.Duration
+}
+
+// Size is the size of the shrunk case that caught the fault: its steps and
+// parameters (summed over the steps); 0, 0 when the fault survived.
+func (r FaultResult) Size() (steps, params int) {
+	if r.Failure == nil {
+		return 0, 0
+	}
+	return size(r.Failure.Outcome.Case)
+}
+
+// SelftestResult is what Selftest found.
+type SelftestResult struct {
+	Seed   uint64
+	Clean  Summary // the run against the clean emulator, in strict mode
+	Faults []FaultResult
+}
+
+// Passed reports whether the clean run showed no divergence (strict
+// included) and no leak, and every fault was caught.
+func (r *SelftestResult) Passed() bool {
+	return r.Clean.Divergences == 0 && r.Clean.Soft == 0 && r.Clean.Leaked == 0 && r.Survivors() == 0
+}
+
+// Survivors counts the faults no property caught.
+func (r *SelftestResult) Survivors() int {
+	n := 0
+	for _, f := range r.Faults {
+		if !f.Caught {
+			n++
+		}
+	}
+	return n
+}
+
+// Selftest proves the harness on the built-in emulator. It first runs the
+// whole catalogue against the clean emulator in strict mode, Workers cases
+// in flight (no false positives: no divergence, no leak). Then, for each
+// fault, it opens a fresh harness on an emulator carrying only that fault
+// (strict for the faults only strict precedence shows) and runs the
+// catalogue's properties in order until the first failure, which is shrunk
+// and saved under ReportDir/faults/<name>. Fault passes run one after the
+// other, each case one at a time: what catches a fault then never depends on
+// another case in flight and reproduces alone, and the shrinks, which set
+// rapid's process-wide flags, never overlap another pass's cases. Selftest
+// fails only when the configuration is wrong (a target, an unknown fault);
+// survivors are in the result.
+func Selftest(ctx context.Context, cfg SelftestConfig) (*SelftestResult, error) {
+	faults, err := selftestFaults(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	if cfg.Seed == 0 {
+		cfg.Seed = randomSeed()
+	}
+	res := &SelftestResult{Seed: cfg.Seed, Faults: make([]FaultResult, len(faults))}
+	if res.Clean, err = cleanPass(ctx, cfg.Config); err != nil {
+		return nil, err
+	}
+	for i, f := range faults {
+		if res.Faults[i], err = faultPass(ctx, cfg.Config, f); err != nil {
+			return nil, err
+		}
+		if cfg.OnFault != nil {
+			cfg.OnFault(res.Faults[i])
+		}
+	}
+	return res, nil
+}
+
+// selftestFaults checks the configuration and returns the faults to plant.
+func selftestFaults(cfg SelftestConfig) ([]emulator.Fault, error) {
+	switch {
+	case cfg.Target != "":
+		return nil, errors.New("--target: selftest plants faults in the built-in emulator; it takes no target")
+	case len(cfg.Emulator.Faults) > 0:
+		return nil, errors.New("--fault: selftest plants its faults one at a time; name them in SelftestConfig.Faults")
+	case cfg.Faults == nil:
+		return emulator.Faults(), nil
+	}
+	if err := emulator.CheckFaults(cfg.Faults); err != nil {
+		return nil, fmt.Errorf("--fault: %w", err)
+	}
+	var out []emulator.Fault
+	for _, name := range cfg.Faults {
+		f, _ := emulator.LookupFault(name)
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// cleanPass runs the whole catalogue against the clean emulator, strictly.
+func cleanPass(ctx context.Context, cfg Config) (Summary, error) {
+	cfg.Strict = true
+	cfg.ReportDir = filepath.Join(cfg.ReportDir, "clean")
+	h, err := Open(cfg)
+	if err != nil {
+		return Summary{}, err
+	}
+	for _, p := range Catalogue(h.Profile) {
+		h.Run(ctx, p)
+	}
+	h.Close(ctx)
+	return h.Summary(), nil
+}
+
+// faultPass runs the catalogue against an emulator carrying f until the
+// first failure.
+func faultPass(ctx context.Context, cfg Config, f emulator.Fault) (FaultResult, error) {
+	cfg.Emulator.Faults = []string{f.Name}
+	cfg.Strict, cfg.Workers, cfg.Progress = f.Strict, 1, nil
+	cfg.ReportDir = filepath.Join(cfg.ReportDir, "faults", f.Name)
+	cfg.Replay = ReplayCommand(cfg.Replay, "", []string{f.Name}, f.Strict)
+	start := time.Now()
+	h, err := Open(cfg)
+	if err != nil {
+		return FaultResult{}, fmt.Errorf("fault %s: %w", f.Name, err)
+	}
+	r := FaultResult{Fault: f}
+	for _, p := range Catalogue(h.Profile) {
+		pr := h.Run(ctx, p)
+		r.Cases += pr.Cases
+		if pr.Failure != nil {
+			r.Caught, r.Property, r.Failure, r.InProp = true, p, h.reshrink(ctx, p, pr.Failure), pr.Cases
+			break
+		}
+	}
+	r.Elapsed = time.Since(start)
+	h.Close(ctx)
+	return r, nil
+}
+
+// reshrink shrinks a failure found on a faulty emulator further than Run
+// does: Run keeps the same divergence, lest it slip to another bug, but the
+// planted fault is the only bug here, so any failure of the same action and
+// rule shows it. A replay that sends a PrimaryIpAddress, say, diverges on
+// its outcome where one without diverges on its ENI ID; only this shrink
+// drops the address. The failure is saved again; f is returned when the
+// property draws no independent cases or nothing smaller fails.
+func (h *Harness) reshrink(ctx context.Context, p *Property, f *Failure) *Failure {
+	if p.Kind != Explore || p.Cases == nil {
+		return f
+	}
+	gen, err := p.Cases(h.Env)
+	if err != nil {
+		return f
+	}
+	want := looseSignature(f.Outcome, h.Strict)
+	minimal, found := f.Outcome, false
+	withRapid(f.Seed, 1, h.ShrinkTime, func() {
+		rapid.Check(&quietTB{}, func(t *rapid.T) {
+			out := h.Exec(ctx, gen.Draw(t, "case"))
+			if looseSignature(out, h.Strict) == want {
+				minimal, found = out, true
+				t.Fatalf("%s", want)
+			}
+		})
+	})
+	if !found {
+		return f
+	}
+	g := h.failure(p, minimal, f.Seed)
+	g.Shrunk, g.FromSteps, g.FromParams = true, f.FromSteps, f.FromParams
+	if g.save(h.ReportDir, h.Replay) != nil {
+		g.File, g.Reproduce = f.File, f.Reproduce
+	}
+	return g
+}
+
+// looseSignature identifies a failure by its failing step's action and
+// rule only.
+func looseSignature(o Outcome, strict bool) string {
+	i, _ := o.Failure(strict)
+	if i < 0 {
+		return ""
+	}
+	return o.Steps[i].Step.Action + " " + ruleID(o.Steps[i].Prediction.Winner)
+}
+
+// ReplayCommand returns the command that replays a saved case: base
+// ("eniconform replay" when empty), then --target, --fault and
+// --strict-precedence as they apply.
+func ReplayCommand(base, target string, faults []string, strict bool) string {
+	if base == "" {
+		base = "eniconform replay"
+	}
+	if target != "" {
+		base += " --target " + target
+	}
+	if len(faults) > 0 {
+		base += " --fault " + strings.Join(faults, ",")
+	}
+	if strict {
+		base += " --strict-precedence"
+	}
+	return base
+}
+
+// median returns the median of xs; 0 for none.
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}

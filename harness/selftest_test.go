@@ -1,0 +1,132 @@
+package harness_test
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/eniconform/eniconform/emulator"
+	"github.com/eniconform/eniconform/generators"
+	"github.com/eniconform/eniconform/harness"
+	"github.com/eniconform/eniconform/spec"
+)
+
+// selftestChecks keeps the selftest of `make test` short; the seed makes it
+// the same every time (fault passes run their cases one at a time).
+const selftestChecks, selftestSeed = 30, 1
+
+// The harness proves itself: the clean emulator shows no divergence, every
+// fault of the catalogue is caught (a fault added to emulator.Faults that
+// no property catches fails this test), and each caught fault's minimal case
+// carries only what the fault needs.
+func TestSelftest(t *testing.T) {
+	var table strings.Builder
+	harness.WriteSelftestHeader(&table)
+	res, err := harness.Selftest(context.Background(), harness.SelftestConfig{
+		Config:  harness.Config{Checks: selftestChecks, Seed: selftestSeed, Workers: 2, ReportDir: t.TempDir()},
+		OnFault: func(r harness.FaultResult) { harness.WriteSelftestRow(&table, r) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	harness.WriteSelftestFigures(&table, res)
+	t.Logf("\n%s", table.String())
+	t.Run("no false positive on the clean emulator", func(t *testing.T) {
+		if c := res.Clean; c.Divergences != 0 || c.Soft != 0 || c.Leaked != 0 {
+			t.Errorf("clean emulator: %d divergences, %d soft, %d leaked", c.Divergences, c.Soft, c.Leaked)
+		}
+	})
+	t.Run("kill rate is 100 %", func(t *testing.T) { killRate(t, res) })
+	t.Run("minimal cases carry only what the fault needs", func(t *testing.T) {
+		for _, r := range res.Faults {
+			if r.Caught {
+				minimal(t, r)
+			}
+		}
+	})
+}
+
+// killRate fails for every fault of the catalogue that was not planted or
+// not caught.
+func killRate(t *testing.T, res *harness.SelftestResult) {
+	planted := map[string]harness.FaultResult{}
+	for _, r := range res.Faults {
+		planted[r.Fault.Name] = r
+	}
+	for _, f := range emulator.Faults() {
+		r, ok := planted[f.Name]
+		switch {
+		case !ok:
+			t.Errorf("%s was not planted", f.Name)
+		case !r.Caught:
+			t.Errorf("%s survived %d cases: no property of the catalogue catches it", f.Name, r.Cases)
+		}
+	}
+}
+
+// minimal checks that a caught fault's shrunk case has one step unless the
+// fault declares setup steps, and no parameter beyond the required ones of
+// each step's action and the fault's Needs.
+func minimal(t *testing.T, r harness.FaultResult) {
+	c := r.Failure.Outcome.Case
+	if setup := len(c.Steps) > 1; setup != r.Fault.Setup {
+		t.Errorf("%s: the minimal case has %d steps, but Setup is %v:\n%s", r.Fault.Name, len(c.Steps), r.Fault.Setup, steps(c))
+	}
+	for _, st := range c.Steps {
+		var extra []string
+		for name := range st.Params {
+			if !required(st.Action, name) && !slices.Contains(r.Fault.Needs, name) {
+				extra = append(extra, name)
+			}
+		}
+		if len(extra) > 0 {
+			sort.Strings(extra)
+			t.Errorf("%s: the minimal case carries %s, which the fault does not need:\n%s", r.Fault.Name, strings.Join(extra, ", "), steps(c))
+		}
+	}
+}
+
+// required reports whether a parameter is a required API parameter of an
+// action of the default profile; an unknown action is a create whose name
+// was broken.
+func required(action, name string) bool {
+	a := spec.Default().Action(action)
+	if a == nil {
+		a = spec.Default().Action(spec.Default().Subject)
+	}
+	p := a.Param(name)
+	return p != nil && p.Required && !p.Gateway
+}
+
+func steps(c generators.Case) string {
+	var b strings.Builder
+	for i, st := range c.Steps {
+		b.WriteString("  " + string(rune('1'+i)) + ". " + st.String() + "\n")
+	}
+	return b.String()
+}
+
+// ReplayCommand adds the target, the faults and strict precedence to the
+// replay command, in that order.
+func TestReplayCommand(t *testing.T) {
+	got := harness.ReplayCommand("", "http://127.0.0.1:8080", []string{"a", "b"}, true)
+	if want := "eniconform replay --target http://127.0.0.1:8080 --fault a,b --strict-precedence"; got != want {
+		t.Errorf("ReplayCommand = %q, want %q", got, want)
+	}
+	if got := harness.ReplayCommand("x replay", "", nil, false); got != "x replay" {
+		t.Errorf("ReplayCommand without options = %q", got)
+	}
+}
+
+// Selftest takes no target, and only faults of the catalogue.
+func TestSelftestRefusesBadConfig(t *testing.T) {
+	ctx := context.Background()
+	if _, err := harness.Selftest(ctx, harness.SelftestConfig{Config: harness.Config{Target: "http://127.0.0.1:1"}}); err == nil || !strings.Contains(err.Error(), "--target") {
+		t.Errorf("with a target: %v", err)
+	}
+	if _, err := harness.Selftest(ctx, harness.SelftestConfig{Faults: []string{"no-such-fault"}}); err == nil || !strings.Contains(err.Error(), "--fault") {
+		t.Errorf("with an unknown fault: %v", err)
+	}
+}
