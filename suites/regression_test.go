@@ -1,0 +1,88 @@
+package suites_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/eniconform/eniconform/emulator"
+	"github.com/eniconform/eniconform/harness"
+)
+
+// The corpus is the minimal case selftest found for each fault. Refresh it
+// with `go generate ./suites` after changing a fault or a generator.
+//
+//go:generate go run ../cmd/eniconform selftest --seed 1 --report-dir ../eniconform-report/selftest --save-regressions testdata/regressions
+
+// regressionDir holds one case file per planted fault, <fault>.json.
+const regressionDir = "testdata/regressions"
+
+// Every fault of the catalogue has a regression case; each conforms on the
+// clean emulator and diverges, as it did when it was saved, on the emulator
+// carrying its fault.
+func TestRegressionCorpus(t *testing.T) {
+	corpus := loadCorpus(t)
+	clean, err := harness.Open(harness.Config{Strict: true, ReportDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, reg := range corpus {
+		out := clean.Exec(ctx, reg.Case)
+		if i, divs := out.Failure(true); i >= 0 {
+			t.Errorf("%s diverges on the clean emulator: %v", reg.Fault, divs)
+		}
+	}
+	if leaked := clean.Close(ctx); leaked != 0 {
+		t.Errorf("the corpus leaves %d ENIs on the clean emulator", leaked)
+	}
+	for _, reg := range corpus {
+		t.Run(reg.Fault, func(t *testing.T) { diverges(t, reg) })
+	}
+}
+
+// loadCorpus reads every case file and checks that each fault has one and
+// each file names a fault.
+func loadCorpus(t *testing.T) []*harness.Regression {
+	files, err := filepath.Glob(filepath.Join(regressionDir, "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var corpus []*harness.Regression
+	byFault := map[string]bool{}
+	for _, f := range files {
+		reg, err := harness.LoadRegression(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := emulator.LookupFault(reg.Fault); !ok {
+			t.Errorf("%s: no fault %s in the catalogue; delete the file", f, reg.Fault)
+		}
+		byFault[reg.Fault] = true
+		corpus = append(corpus, reg)
+	}
+	for _, name := range emulator.FaultNames() {
+		if !byFault[name] {
+			t.Errorf("fault %s has no case in %s; run go generate ./suites", name, regressionDir)
+		}
+	}
+	return corpus
+}
+
+// diverges replays a regression case against an emulator carrying its
+// fault: it must fail with the headline it was saved with.
+func diverges(t *testing.T, reg *harness.Regression) {
+	h, err := harness.Open(harness.Config{Strict: reg.Strict, ReportDir: t.TempDir(),
+		Emulator: emulator.Options{Faults: []string{reg.Fault}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close(context.Background())
+	out := h.Exec(context.Background(), reg.Case)
+	if i, _ := out.Failure(reg.Strict); i < 0 {
+		t.Fatalf("the case conforms on an emulator with %s; the fault went unnoticed", reg.Fault)
+	}
+	if f := h.Failure(&harness.Property{Name: reg.Property}, out); f.Headline != reg.Headline {
+		t.Errorf("diverges as\n\t%s\nsaved as\n\t%s", f.Headline, reg.Headline)
+	}
+}
