@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eniconform/eniconform/emulator"
 	"github.com/eniconform/eniconform/harness"
 	"github.com/eniconform/eniconform/spec"
 	"github.com/eniconform/eniconform/world"
@@ -53,6 +54,11 @@ func (o *Options) Register(fs *flag.FlagSet) {
 	fs.StringVar(&o.OverlayFile, "spec-overlay", "", "JSON or YAML file that overrides rules of the profile (codes, statuses, ranks)")
 	fs.StringVar(&o.LabelFilter, "label-filter", "", "run only the specs whose labels match, e.g. 'gateway || rule:param.name-invalid'")
 	fs.BoolVar(&o.Verbose, "v", false, "print every spec as it runs")
+	fs.Func("fault", "plant the faults `NAME[,NAME]` in the built-in emulator (see eniconform selftest -h); not with --target", func(s string) error {
+		names, err := emulator.ParseFaults(s)
+		c.Emulator.Faults = append(c.Emulator.Faults, names...)
+		return err
+	})
 }
 
 // Open resolves the files the flags name and opens the harness. Errors
@@ -73,8 +79,14 @@ func (o *Options) Open() (*harness.Harness, error) {
 			return nil, fmt.Errorf("--world: %w", err)
 		}
 	}
-	if cfg.Target != "" {
-		cfg.Replay = "eniconform replay --target " + cfg.Target
+	if cfg.Target != "" && len(cfg.Emulator.Faults) > 0 {
+		return nil, errors.New("--fault plants faults in the built-in emulator; it cannot be used with --target")
+	}
+	if err := emulator.CheckFaults(cfg.Emulator.Faults); err != nil {
+		return nil, fmt.Errorf("--fault: %w", err)
+	}
+	if cfg.Target != "" || len(cfg.Emulator.Faults) > 0 {
+		cfg.Replay = harness.ReplayCommand("", cfg.Target, cfg.Emulator.Faults, false)
 	}
 	if o.WorldFile != "" {
 		cfg.Replay += " --world " + o.WorldFile

@@ -47,3 +47,26 @@ func TestSelftestOneFault(t *testing.T) {
 		t.Errorf("no regression case saved: %v", err)
 	}
 }
+
+// --fault plants faults in the built-in emulator of serve, run and replay;
+// an unknown fault, or one with --target, exits 2 naming the flag; a
+// regression case replays clean without it and diverges with it.
+func TestFaultFlag(t *testing.T) {
+	file := filepath.Join("..", "..", "suites", "testdata", "regressions", "json-instead-of-xml.json")
+	for _, args := range [][]string{
+		{"serve", "--fault", "nope", "--addr", "127.0.0.1:0"},
+		{"run", "--fault", "nope"},
+		{"replay", file, "--fault", "json-instead-of-xml", "--target", "http://127.0.0.1:1"},
+	} {
+		if code, _, stderr := runCLI(args...); code != 2 || !strings.Contains(stderr, "-fault") {
+			t.Errorf("%v: exit %d, stderr %q; want 2 naming --fault", args, code, stderr)
+		}
+	}
+	if code, stdout, _ := runCLI("replay", file); code != 0 {
+		t.Errorf("replay on the clean emulator: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ := runCLI("replay", file, "--fault", "json-instead-of-xml")
+	if code != 1 || !strings.Contains(stdout, "format: want XML, got JSON") {
+		t.Errorf("replay with the fault: exit %d\n%s", code, stdout)
+	}
+}

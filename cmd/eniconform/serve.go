@@ -35,6 +35,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	seed := fs.Uint64("seed", 0, "seed of the server's choices (RequestId, ENI ID, MAC, address); 0: random, printed")
 	skew := fs.Duration("clock-skew", 0, "accept timestamps this far from the clock (default: the profile's 15m), for frozen vectors")
 	quiet := fs.Bool("quiet", false, "do not log one line per request")
+	var faults []string
+	fs.Func("fault", "plant the faults `NAME[,NAME]` (see eniconform selftest -h): the emulator departs from the spec on purpose", func(v string) error {
+		names, err := emulator.ParseFaults(v)
+		faults = append(faults, names...)
+		return err
+	})
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: eniconform serve [flags]\n\nRuns the reference emulator, the oracle served over HTTP, until SIGINT or SIGTERM.")
 		fs.PrintDefaults()
@@ -48,7 +54,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	var out sync.Mutex // the log lines come from many requests at once
-	opts := emulator.Options{World: w, Seed: *seed, ClockSkew: *skew}
+	opts := emulator.Options{World: w, Seed: *seed, ClockSkew: *skew, Faults: faults}
 	if !*quiet {
 		opts.Log = func(e emulator.Entry) {
 			out.Lock()
@@ -100,6 +106,9 @@ func banner(w io.Writer, addr string, h *emulator.Handler, wld *oracle.World, fi
 	}
 	fmt.Fprintf(w, "eniconform serve: reference emulator of %s %s (profile %s, world %s, seed %d)\n",
 		p.Subject, p.Version, p.Name, name, h.Seed())
+	if f := h.Faults(); len(f) > 0 {
+		fmt.Fprintf(w, "PLANTED FAULTS: %s (this emulator is wrong on purpose)\n", strings.Join(f, ", "))
+	}
 	fmt.Fprintf(w, "listening on http://%s\n", addr)
 	secret := "test"
 	if file == "" {
