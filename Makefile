@@ -8,15 +8,19 @@ PKGS := ./...
 run:
 	$(GO) run ./cmd/eniconform run
 
-# The project's own tests, then a few seconds of fuzzing of each fuzz target.
+# The project's own tests, then a few seconds of fuzzing of the parsers.
 test: vet
 	$(GO) test -count=1 $(PKGS)
-	$(MAKE) fuzz FUZZTIME=5s
+	$(GO) test -run='^$$' -fuzz=FuzzParseRequest -fuzztime=5s ./internal/wire
+	$(GO) test -run='^$$' -fuzz=FuzzHandler -fuzztime=5s ./emulator
 
+# Longer fuzzing: the wire parser, the emulator's handler, and the whole
+# conformance run against the built-in emulator.
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzParseRequest -fuzztime=$(FUZZTIME) ./internal/wire
 	$(GO) test -run='^$$' -fuzz=FuzzHandler -fuzztime=$(FUZZTIME) ./emulator
+	$(GO) test -run='^$$' -fuzz=FuzzConformance -fuzztime=$(FUZZTIME) ./suites
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt needed"; exit 1; }

@@ -14,4 +14,8 @@
 //   - Serve(ctx, listener, handler): a hardened server for the command
 //     line (eniconform serve) that stops cleanly when ctx is done.
 //   - Entry: the log record of one request (Options.Log), never a secret.
+//   - Faults and Options.Faults: 22 named faults, modelled on real emulator
+//     bugs, that make the emulator wrong on purpose, so that selftest can
+//     show the harness catches each one. They change the profile, the world
+//     copy, or the decoded request or answer; the handler stays the same.
 package emulator
