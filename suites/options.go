@@ -30,6 +30,7 @@ type Options struct {
 	OverlayFile string
 	LabelFilter string
 	Verbose     bool
+	NoColor     bool      // plain output (stdout is not a terminal)
 	Out         io.Writer // where the summary table goes; nil: stdout
 }
 
@@ -65,6 +66,16 @@ func (o *Options) Register(fs *flag.FlagSet) {
 // name the flag or file at fault.
 func (o *Options) Open() (*harness.Harness, error) {
 	cfg := o.Config
+	switch {
+	case cfg.Checks < 1:
+		return nil, fmt.Errorf("--checks must be at least 1, not %d", cfg.Checks)
+	case cfg.Workers < 1:
+		return nil, fmt.Errorf("--workers must be at least 1, not %d", cfg.Workers)
+	case cfg.Timeout <= 0:
+		return nil, fmt.Errorf("--timeout must be positive, not %s", cfg.Timeout)
+	case cfg.ShrinkTime <= 0:
+		return nil, fmt.Errorf("--shrink-time must be positive, not %s", cfg.ShrinkTime)
+	}
 	var err error
 	if cfg.Profile, err = spec.Get(o.ProfileName); err != nil {
 		return nil, fmt.Errorf("--profile: %w", err)
@@ -151,7 +162,9 @@ func Run(o *Options, stderr io.Writer) int {
 		return 2
 	}
 	RegisterFailHandler(Fail)
-	if !RunSpecs(&fakeT{}, "eniconform", sc, rc) {
+	passed := RunSpecs(&fakeT{}, "eniconform", sc, rc)
+	fmt.Fprintln(o.out()) // Ginkgo's last line has no newline
+	if !passed {
 		return 1
 	}
 	return 0

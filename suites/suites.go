@@ -118,5 +118,6 @@ func suiteConfig(o *Options) (types.SuiteConfig, types.ReporterConfig) {
 	sc.Timeout = 24 * 3600e9
 	rc.Succinct = !o.Verbose
 	rc.Verbose = o.Verbose
+	rc.NoColor = rc.NoColor || o.NoColor
 	return sc, rc
 }

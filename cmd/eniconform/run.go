@@ -26,6 +26,7 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 	if isTerminal(os.Stderr) {
 		o.Progress = os.Stderr
 	}
+	o.NoColor = !isTerminal(os.Stdout)
 	return suites.Run(o, stderr)
 }
 
