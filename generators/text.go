@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -24,8 +25,20 @@ var (
 	other = []rune(" .,/@#!?*+=&%$~'\"()[]{}<>|\\^`;ａあ한é😀\t")
 )
 
+// charSets memoises charsOf: generators are built once per list of classes.
+var charSets sync.Map // string → *rapid.Generator[rune]
+
 // charsOf is a rune generator over the classes of a constraint's list.
 func charsOf(classes []string) *rapid.Generator[rune] {
+	k := strings.Join(classes, "\x00")
+	if g, ok := charSets.Load(k); ok {
+		return g.(*rapid.Generator[rune])
+	}
+	g, _ := charSets.LoadOrStore(k, newCharsOf(classes))
+	return g.(*rapid.Generator[rune])
+}
+
+func newCharsOf(classes []string) *rapid.Generator[rune] {
 	var pool []rune
 	for _, c := range classes {
 		switch c {
@@ -62,11 +75,17 @@ func validText(c *spec.Constraints, maxLen int) *rapid.Generator[string] {
 	}).Filter(func(v string) bool { return c.Check(v) == "" })
 }
 
+// anyChar and asciiChar draw characters for values without classes.
+var (
+	anyChar   = rapid.OneOf(charsOf([]string{"letter"}), charsOf([]string{"digit", "han"}), rapid.SampledFrom(other))
+	asciiChar = rapid.RuneFrom(nil, &rangeTable)
+)
+
 // textOf draws n characters that meet c's character classes.
 func textOf(t *rapid.T, c *spec.Constraints, n int) string {
-	anyChar := rapid.OneOf(charsOf([]string{"letter"}), charsOf([]string{"digit", "han"}), rapid.SampledFrom(other))
+	anyChar := anyChar
 	if c.ASCII {
-		anyChar = rapid.RuneFrom(nil, &rangeTable)
+		anyChar = asciiChar
 	}
 	var b strings.Builder
 	for i := 0; i < n; i++ {

@@ -45,7 +45,7 @@ func (m *Model) Answer(s *State, p *Prediction, c Choice) Observation {
 func (m *Model) answerCreate(s *State, p *Prediction, c Choice, o *Observation) {
 	if p.Replay != "" {
 		o.NetworkInterfaceID = p.Replay
-		if rec, ok := s.enis.Get(p.Replay); ok {
+		if rec, ok := s.eni(p.Replay); ok {
 			v := m.view(s, rec)
 			o.Created = &v
 		}

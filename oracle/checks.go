@@ -312,7 +312,7 @@ func checkENI(e *eval) verdict {
 		return miss
 	}
 	e.readState = true
-	rec, found := e.s.enis.Get(id)
+	rec, found := e.s.eni(id)
 	switch {
 	case found && rec.Owner == e.owner && rec.Region == e.region.ID:
 		if rec.Maybe {

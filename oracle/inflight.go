@@ -44,7 +44,7 @@ func (m *Model) mayTakeEffect(s State, p *Prediction) (State, InFlight) {
 			}
 		}
 	case "DeleteNetworkInterface":
-		if rec, ok := s.enis.Get(e.r.Get("NetworkInterfaceId")); ok && !rec.Maybe && rec.Owner == e.owner {
+		if rec, ok := s.eni(e.r.Get("NetworkInterfaceId")); ok && !rec.Maybe && rec.Owner == e.owner {
 			doubtful := rec
 			doubtful.Maybe = true
 			s = s.replace(rec, doubtful)
@@ -59,7 +59,7 @@ func (m *Model) mayTakeEffect(s State, p *Prediction) (State, InFlight) {
 // answer. The state between End and Next must not be used for predictions.
 func (m *Model) End(s State, f InFlight) State {
 	if f.placeholder != "" {
-		if rec, ok := s.enis.Get(f.placeholder); ok {
+		if rec, ok := s.eni(f.placeholder); ok {
 			s = s.removeENI(rec)
 		}
 		if t, ok := s.tokens.Get(f.token); ok && t.ID == f.placeholder {
@@ -67,7 +67,7 @@ func (m *Model) End(s State, f InFlight) State {
 		}
 	}
 	if f.doubted != "" {
-		if rec, ok := s.enis.Get(f.doubted); ok && rec.Maybe {
+		if rec, ok := s.eni(f.doubted); ok && rec.Maybe {
 			sure := rec
 			sure.Maybe = false
 			s = s.replace(rec, sure)

@@ -17,7 +17,7 @@ func (m *Model) Next(s State, p *Prediction, o *Observation) State {
 	case m.Spec.Subject:
 		return m.learnCreate(s, p, o)
 	case "DeleteNetworkInterface":
-		if rec, ok := s.enis.Get(p.ev.r.Get("NetworkInterfaceId")); ok && rec.Owner == p.ev.owner {
+		if rec, ok := s.eni(p.ev.r.Get("NetworkInterfaceId")); ok && rec.Owner == p.ev.owner {
 			return s.removeENI(rec)
 		}
 	case "DescribeNetworkInterfaces":
@@ -47,7 +47,7 @@ func (m *Model) learnCreate(s State, p *Prediction, o *Observation) State {
 		}
 	}
 	if e.pending != nil {
-		if ph, ok := s.enis.Get(e.pending.ID); ok {
+		if ph, ok := s.eni(e.pending.ID); ok {
 			s = s.removeENI(ph)
 		}
 	}
@@ -66,7 +66,7 @@ func (m *Model) learnCreate(s State, p *Prediction, o *Observation) State {
 func (m *Model) learnListing(s State, p *Prediction, o *Observation) State {
 	e := p.ev
 	for _, v := range o.ENIs {
-		rec, ok := s.enis.Get(v.NetworkInterfaceID)
+		rec, ok := s.eni(v.NetworkInterfaceID)
 		if !ok || rec.Owner != e.owner {
 			continue
 		}
@@ -97,7 +97,7 @@ func (m *Model) Settle(s State, p *Prediction, o *Observation) State {
 	listed := map[string]ENIView{}
 	for _, v := range o.ENIs {
 		listed[v.NetworkInterfaceID] = v
-		if rec, ok := s.enis.Get(v.NetworkInterfaceID); ok && rec.Owner == e.owner && rec.Maybe {
+		if rec, ok := s.eni(v.NetworkInterfaceID); ok && rec.Owner == e.owner && rec.Maybe {
 			sure := rec
 			sure.Maybe = false
 			s = s.replace(rec, sure)
@@ -123,7 +123,7 @@ func completeListing(e eval, o *Observation) bool {
 // not listed go, listed ENIs the model did not know come in.
 func (s State) settle(owner, region string, listed map[string]ENIView) State {
 	var drop []eniRec
-	s.enis.Range(func(_ string, rec eniRec) bool {
+	s.eachENI(func(_ string, rec eniRec) bool {
 		if rec.Owner == owner && rec.Region == region {
 			if _, ok := listed[rec.ID]; !ok || placeholder(rec.ID) {
 				drop = append(drop, rec)
@@ -135,7 +135,7 @@ func (s State) settle(owner, region string, listed map[string]ENIView) State {
 		s = s.removeENI(rec)
 	}
 	for id, v := range listed {
-		if _, ok := s.enis.Get(id); ok || placeholder(id) {
+		if _, ok := s.eni(id); ok || placeholder(id) {
 			continue
 		}
 		var sg string

@@ -21,7 +21,7 @@ import (
 // (Prediction.Maybe); a full DescribeNetworkInterfaces listing settles them.
 type State struct {
 	ix      *index
-	enis    pmap[eniRec]   // known ENIs by ID (some may be doubtful)
+	enis    pmap[*eniRec]  // known ENIs by ID (some may be doubtful); the records are never changed in place
 	ips     pmap[[]string] // ipKey(vswitch, ip) → the ENIs that may hold it (usedByOther for a non-ENI use); usually one
 	counts  pmap[span]     // counter key → [lo, hi]
 	tokens  pmap[tokenRec] // tokenKey(owner, token) → record (its ID a placeholder while pending)
@@ -181,7 +181,7 @@ func (s State) addENI(e eniRec) State {
 	} else {
 		s.issued = s.issued.Set(e.ID, struct{}{})
 	}
-	s.enis = s.enis.Set(e.ID, e)
+	s.enis = s.enis.Set(e.ID, &e)
 	return s.count(e, 1)
 }
 
@@ -239,7 +239,7 @@ func (s State) holds(k pkey, other string) tri {
 	ids, _ := s.ips.Lookup(k)
 	t := no
 	for _, id := range ids {
-		rec, ok := s.enis.Get(id)
+		rec, ok := s.eni(id)
 		switch {
 		case id == other:
 		case ok && rec.Maybe:
@@ -259,6 +259,20 @@ func (s State) replace(old, updated eniRec) State {
 	s = s.addENI(updated)
 	s.seq = seq
 	return s
+}
+
+// eni returns a copy of the record of an ENI.
+func (s State) eni(id string) (eniRec, bool) {
+	if r, ok := s.enis.Get(id); ok {
+		return *r, true
+	}
+	return eniRec{}, false
+}
+
+// eachENI calls fn with a copy of every record, in hash order, until fn
+// returns false.
+func (s State) eachENI(fn func(id string, e eniRec) bool) {
+	s.enis.Range(func(id string, r *eniRec) bool { return fn(id, *r) })
 }
 
 // placeholder reports whether id stands for an ENI whose create was never
@@ -285,7 +299,7 @@ func (s State) ENIs(owner, region string) []ENI {
 // lane returns the ENIs of owner in region with real IDs, by creation order.
 func (s State) lane(owner, region string) []eniRec {
 	var out []eniRec
-	s.enis.Range(func(_ string, e eniRec) bool {
+	s.eachENI(func(_ string, e eniRec) bool {
 		if e.Owner == owner && e.Region == region && !placeholder(e.ID) {
 			out = append(out, e)
 		}
@@ -299,7 +313,7 @@ func (s State) lane(owner, region string) []eniRec {
 // creation order.
 func (s State) Live() []ENI {
 	var recs []eniRec
-	s.enis.Range(func(_ string, e eniRec) bool {
+	s.eachENI(func(_ string, e eniRec) bool {
 		if !placeholder(e.ID) {
 			recs = append(recs, e)
 		}
@@ -319,7 +333,7 @@ func (s State) Live() []ENI {
 func (s State) Dump() string {
 	var lines []string
 	add := func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }
-	s.enis.Range(func(id string, e eniRec) bool { add("eni %s %+v", id, e); return true })
+	s.eachENI(func(id string, e eniRec) bool { add("eni %s %+v", id, e); return true })
 	s.ips.Range(func(k string, ids []string) bool { add("ip %q %v", k, ids); return true })
 	s.counts.Range(func(k string, c span) bool { add("count %q [%d,%d]", k, c.lo, c.hi); return true })
 	s.tokens.Range(func(k string, t tokenRec) bool { add("token %q %q %s", k, t.Hash, t.ID); return true })
@@ -346,7 +360,7 @@ func (s State) Uncertain(lane string) bool {
 		return true
 	}
 	doubt := false
-	s.enis.Range(func(_ string, e eniRec) bool {
+	s.eachENI(func(_ string, e eniRec) bool {
 		doubt = e.Maybe && LaneOf(e.Owner, e.Region) == lane
 		return !doubt
 	})
