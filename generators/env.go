@@ -3,7 +3,6 @@ package generators
 import (
 	"net/netip"
 	"slices"
-	"sort"
 
 	"github.com/eniconform/eniconform/oracle"
 	"github.com/eniconform/eniconform/spec"
@@ -17,6 +16,7 @@ type Env struct {
 	Profile *spec.Profile
 	Homes   []Home // every place a create can succeed, by key, then vSwitch, then group
 
+	state   oracle.State // the world before any request, for rooms and used addresses
 	subject *spec.Action
 	keys    map[string]*oracle.Account
 }
@@ -35,15 +35,17 @@ type Home struct {
 	QuotaRoom    int // ENIs the owner may still create in the region
 	CapacityRoom int // ENIs the group still takes
 	PoolRoom     int // free usable addresses in the vSwitch
-	used         map[netip.Addr]bool
+	state        oracle.State
 }
 
 // Room is how many creates succeed in the home before a limit binds.
 func (h *Home) Room() int { return min(h.QuotaRoom, h.CapacityRoom, h.PoolRoom) }
 
-// NewEnv analyses a valid world for profile p.
+// NewEnv analyses a valid world for profile p. An invalid world has no
+// room anywhere.
 func NewEnv(w *oracle.World, p *spec.Profile) *Env {
 	e := &Env{World: w, Profile: p, subject: p.Action(p.Subject), keys: map[string]*oracle.Account{}}
+	e.state, _ = oracle.NewState(w)
 	for i := range w.Accounts {
 		e.keys[w.Accounts[i].AccessKeyID] = &w.Accounts[i]
 	}
@@ -92,7 +94,7 @@ func (e *Env) homesOf(key, owner string) []Home {
 			if g.VPC != sw.VPC {
 				continue
 			}
-			h := Home{Key: key, Owner: owner, Region: vpc.Region, VSwitch: sw, Net: netip.MustParsePrefix(sw.CIDR), SG: g}
+			h := Home{Key: key, Owner: owner, Region: vpc.Region, VSwitch: sw, Net: netip.MustParsePrefix(sw.CIDR), SG: g, state: e.state}
 			e.measure(&h)
 			out = append(out, h)
 		}
@@ -109,43 +111,15 @@ func (e *Env) vpc(id string) *oracle.VPC {
 	return nil
 }
 
-// measure fills in a home's rooms from the world's ENIs and used addresses.
+// measure fills in a home's rooms, as the oracle counts them in the
+// world's initial state.
 func (e *Env) measure(h *Home) {
-	quota := oracle.DefaultENIQuota
-	if r := e.region(h.Region); r != nil && r.ENIQuota > 0 {
-		quota = r.ENIQuota
-	}
-	if q, ok := e.main(h.Owner).ENIQuota[h.Region]; ok {
-		quota = q
-	}
-	h.used = map[netip.Addr]bool{}
-	for _, ip := range h.VSwitch.UsedIPs {
-		h.used[netip.MustParseAddr(ip)] = true
-	}
-	for _, n := range e.World.ENIs {
-		sw := e.vswitch(n.VSwitch)
-		if vpc := e.vpc(sw.VPC); vpc.Owner == h.Owner && vpc.Region == h.Region {
-			quota--
-		}
-		if n.VSwitch == h.VSwitch.ID {
-			h.used[netip.MustParseAddr(n.IP)] = true
-		}
-	}
-	h.QuotaRoom, h.CapacityRoom = max(quota, 0), max(e.sgRoom(h.SG), 0)
-	h.PoolRoom = max(1<<(32-h.Net.Bits())-4-len(h.used), 0)
+	h.QuotaRoom, h.CapacityRoom, h.PoolRoom = e.state.Room(h.Owner, h.Region, h.SG.ID, h.VSwitch.ID)
 }
 
-// sgRoom is how many more ENIs a group takes, given the world's ENIs.
+// sgRoom is how many more ENIs a group takes in the world's initial state.
 func (e *Env) sgRoom(g oracle.SecurityGroup) int {
-	room := g.Capacity
-	if room == 0 {
-		room = oracle.DefaultSGCapacity
-	}
-	for _, n := range e.World.ENIs {
-		if n.SecurityGroup == g.ID {
-			room--
-		}
-	}
+	_, room, _ := e.state.Room(g.Owner, g.Region, g.ID, "")
 	return room
 }
 
@@ -176,31 +150,6 @@ func (e *Env) homesWhere(keep func(*Home) bool) []Home {
 		}
 	}
 	return out
-}
-
-// keysWhere returns, sorted, the keys that satisfy keep, each with a home of
-// its owner (so that the key's own rule is the only one it breaks).
-func (e *Env) keysWhere(keep func(*oracle.Account) bool) []keyHome {
-	var out []keyHome
-	for _, a := range e.World.Accounts {
-		if !keep(&a) {
-			continue
-		}
-		for _, h := range e.Homes {
-			if h.Owner == a.Owner() {
-				h.Key = a.AccessKeyID
-				out = append(out, keyHome{a.AccessKeyID, h})
-				break
-			}
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].key < out[j].key })
-	return out
-}
-
-type keyHome struct {
-	key  string
-	home Home
 }
 
 // foreignIDs lists IDs of a kind (vSwitches or security groups) that exist

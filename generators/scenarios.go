@@ -29,9 +29,6 @@ var scenarios = []scenario{
 	{"param.page-invalid", describeBadPage},
 }
 
-// plain is the bare create a setup step makes in a home.
-func (e *Env) plain(h Home) Step { return e.createIn(h) }
-
 // nonceReused sends a describe, then a valid create with the same nonce.
 func nonceReused(e *Env) (*rapid.Generator[Case], error) {
 	const describe = "DescribeNetworkInterfaces"
@@ -89,7 +86,7 @@ func fill(rule string, room func(*Home) int, others func(*Home) []int) func(e *E
 			probe, h := e.drawCreate(t, homes, "PrimaryIpAddress")
 			c := Case{Generator: "rule", Breaks: []string{rule}}
 			for i := 0; i < room(&h); i++ {
-				c.Steps = append(c.Steps, e.plain(h))
+				c.Steps = append(c.Steps, e.createIn(h))
 			}
 			c.Steps = append(c.Steps, probe)
 			return c
@@ -105,7 +102,7 @@ func ipInUse(e *Env) (*rapid.Generator[Case], error) {
 	}
 	return rapid.Custom(func(t *rapid.T) Case {
 		probe, h := e.drawCreate(t, homes, "PrimaryIpAddress", "ClientToken")
-		first := e.plain(h)
+		first := e.createIn(h)
 		first.Params["PrimaryIpAddress"] = usableAddr(h).Draw(t, "PrimaryIpAddress")
 		probe.Params["PrimaryIpAddress"] = first.Params["PrimaryIpAddress"]
 		return Case{Generator: "rule", Breaks: []string{"addr.ip-in-use"}, Steps: []Step{first, probe}}

@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/eniconform/eniconform/oracle"
 	"github.com/eniconform/eniconform/spec"
 	"pgregory.net/rapid"
 )
@@ -181,28 +182,25 @@ func randomCase(t *rapid.T, s string) string {
 // printable ASCII, for tokens
 var rangeTable = unicodeASCII()
 
-// usableAddr draws a usable, free address of a home's vSwitch, often the
-// first or the last usable one.
+// usableAddr draws a usable address of a home's vSwitch, free in the
+// world, often the first or the last usable one.
 func usableAddr(h Home) *rapid.Generator[string] {
-	first := h.Net.Masked().Addr().Next()
-	usable := 1<<(32-h.Net.Bits()) - 4
+	first, last := oracle.Usable(h.Net)
+	usable := offset(first, last) + 1
 	return rapid.Custom(func(t *rapid.T) string {
 		off := rapid.OneOf(rapid.Just(0), rapid.Just(usable-1), rapid.IntRange(0, usable-1)).Draw(t, "offset")
 		a := add(first, off)
-		for i := 0; h.used[a] && i < usable; i++ {
+		for i := 0; h.state.Holds(h.VSwitch.ID, a.String()) && i < usable; i++ {
 			a = add(first, (off+i)%usable)
 		}
 		return a.String()
 	})
 }
 
-// reservedAddr draws one of a vSwitch's reserved addresses: the first and
-// the last three.
+// reservedAddr draws one of a vSwitch's reserved addresses.
 func reservedAddr(h Home) *rapid.Generator[string] {
-	base := h.Net.Masked().Addr()
-	size := 1 << (32 - h.Net.Bits())
 	return rapid.Custom(func(t *rapid.T) string {
-		return add(base, rapid.SampledFrom([]int{0, size - 3, size - 2, size - 1}).Draw(t, "reserved")).String()
+		return rapid.SampledFrom(oracle.Reserved(h.Net)).Draw(t, "reserved").String()
 	})
 }
 
@@ -230,6 +228,12 @@ func outsideAddr(h Home) *rapid.Generator[string] {
 func malformedAddr() *rapid.Generator[string] {
 	return rapid.SampledFrom([]string{"256.1.1.1", "1.2.3", "1.2.3.4.5", "01.2.3.4", "172.16.0.1/24", "::1",
 		"fe80::1", "::ffff:172.16.0.5", "a.b.c.d", " 172.16.0.5", "172.16.0.5 ", "172,16,0,5", "1.2.3.-4", "0x7f.0.0.1"})
+}
+
+// offset is how many addresses b is after a.
+func offset(a, b netip.Addr) int {
+	x, y := a.As4(), b.As4()
+	return int(uint32(y[0])<<24|uint32(y[1])<<16|uint32(y[2])<<8|uint32(y[3])) - int(uint32(x[0])<<24|uint32(x[1])<<16|uint32(x[2])<<8|uint32(x[3]))
 }
 
 func add(a netip.Addr, n int) netip.Addr {

@@ -13,6 +13,7 @@ import (
 // to RAM), RAM users with and without permission, expired and disabled keys,
 // VPCs with vSwitches from /16 to /29 inside them, VPC and classic security
 // groups (some with small capacities) and a few ENIs that already exist.
+// They are valid by construction (a test checks it).
 func Worlds() *rapid.Generator[*oracle.World] {
 	return rapid.Custom(func(t *rapid.T) *oracle.World {
 		w := &oracle.World{Name: "random"}
@@ -38,7 +39,7 @@ func Worlds() *rapid.Generator[*oracle.World] {
 		}
 		addENIs(t, w)
 		return w
-	}).Filter(func(w *oracle.World) bool { return len(w.Validate()) == 0 })
+	})
 }
 
 func addAccount(t *rapid.T, w *oracle.World, m int) {

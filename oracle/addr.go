@@ -29,3 +29,20 @@ func lastAddr(subnet netip.Prefix) netip.Addr {
 
 // usableCount is how many addresses of subnet an ENI can take.
 func usableCount(subnet netip.Prefix) int { return 1<<(32-subnet.Bits()) - 4 }
+
+// Usable returns the first and last addresses of subnet an ENI can take:
+// all but the reserved ones.
+func Usable(subnet netip.Prefix) (first, last netip.Addr) {
+	last = lastAddr(subnet)
+	for i := 0; i < 3; i++ {
+		last = last.Prev()
+	}
+	return subnet.Masked().Addr().Next(), last
+}
+
+// Reserved lists the addresses Alibaba VPC keeps for itself in subnet: the
+// first and the last three (API-FACTS §5).
+func Reserved(subnet netip.Prefix) []netip.Addr {
+	last := lastAddr(subnet)
+	return []netip.Addr{subnet.Masked().Addr(), last.Prev().Prev(), last.Prev(), last}
+}

@@ -24,8 +24,8 @@ func (m *Model) Begin(s State, p *Prediction) (State, InFlight) {
 func (m *Model) mayTakeEffect(s State, p *Prediction) (State, InFlight) {
 	var f InFlight
 	e := p.ev
-	if !p.Success() && p.Lane == "" || e.action == nil || e.owner == "" || e.region == nil {
-		return s, f
+	if !p.Success() && (p.Lane == "" || p.fixed) || e.action == nil || e.owner == "" || e.region == nil {
+		return s, f // it fails whatever the state: it changes nothing
 	}
 	switch p.Action {
 	case m.Spec.Subject:
@@ -44,10 +44,8 @@ func (m *Model) mayTakeEffect(s State, p *Prediction) (State, InFlight) {
 			}
 		}
 	case "DeleteNetworkInterface":
-		if rec, ok := s.eni(e.r.Get("NetworkInterfaceId")); ok && !rec.Maybe && rec.Owner == e.owner {
-			doubtful := rec
-			doubtful.Maybe = true
-			s = s.replace(rec, doubtful)
+		if rec, ok := s.eni(e.r.Get("NetworkInterfaceId")); ok && rec.Owner == e.owner {
+			s = s.doubt(rec, +1)
 			f.doubted = rec.ID
 		}
 	}
@@ -67,10 +65,8 @@ func (m *Model) End(s State, f InFlight) State {
 		}
 	}
 	if f.doubted != "" {
-		if rec, ok := s.eni(f.doubted); ok && rec.Maybe {
-			sure := rec
-			sure.Maybe = false
-			s = s.replace(rec, sure)
+		if rec, ok := s.eni(f.doubted); ok {
+			s = s.doubt(rec, -1)
 		}
 	}
 	return s

@@ -36,8 +36,8 @@ func (m *Model) unobserved(s State, p *Prediction) State {
 func (m *Model) learnCreate(s State, p *Prediction, o *Observation) State {
 	e := p.ev
 	id := o.NetworkInterfaceID
-	if p.Replay != "" || id == "" || placeholder(id) {
-		return s
+	if id == p.Replay || id == "" || placeholder(id) {
+		return s // a replay returns its ENI: nothing new (a target that creates anyway is followed)
 	}
 	rec := e.newENI(id, "")
 	if v := o.Created; v != nil {
@@ -94,19 +94,18 @@ func (m *Model) Settle(s State, p *Prediction, o *Observation) State {
 	if p.Action != "DescribeNetworkInterfaces" || !p.Success() || o.Kind != Answered || o.Failed() || e.region == nil || e.owner == "" {
 		return s
 	}
-	listed := map[string]ENIView{}
 	for _, v := range o.ENIs {
-		listed[v.NetworkInterfaceID] = v
 		if rec, ok := s.eni(v.NetworkInterfaceID); ok && rec.Owner == e.owner && rec.Maybe {
 			sure := rec
 			sure.Maybe = false
 			s = s.replace(rec, sure)
+			s.doubts = s.doubts.Delete(rec.ID)
 		}
 	}
 	if !completeListing(e, o) {
 		return s
 	}
-	return s.settle(e.owner, e.region.ID, listed)
+	return s.settle(e.owner, e.region.ID, o.ENIs)
 }
 
 // completeListing reports whether o lists every ENI of the lane.
@@ -121,29 +120,39 @@ func completeListing(e eval, o *Observation) bool {
 
 // settle makes a lane exact from a complete listing: placeholders and ENIs
 // not listed go, listed ENIs the model did not know come in.
-func (s State) settle(owner, region string, listed map[string]ENIView) State {
+func (s State) settle(owner, region string, listed []ENIView) State {
+	seen := map[string]bool{}
+	for _, v := range listed {
+		seen[v.NetworkInterfaceID] = true
+	}
 	var drop []eniRec
 	s.eachENI(func(_ string, rec eniRec) bool {
-		if rec.Owner == owner && rec.Region == region {
-			if _, ok := listed[rec.ID]; !ok || placeholder(rec.ID) {
-				drop = append(drop, rec)
-			}
+		if rec.Owner == owner && rec.Region == region && (!seen[rec.ID] || placeholder(rec.ID)) {
+			drop = append(drop, rec)
 		}
 		return true
 	})
+	gone := map[string]bool{}
 	for _, rec := range drop {
 		s = s.removeENI(rec)
+		gone[rec.ID] = true
 	}
-	for id, v := range listed {
-		if _, ok := s.eni(id); ok || placeholder(id) {
+	s.tokens.Range(func(k string, t tokenRec) bool { // a token whose create never happened records nothing
+		if gone[t.ID] && placeholder(t.ID) {
+			s.tokens = s.tokens.Delete(k)
+		}
+		return true
+	})
+	for _, v := range listed { // in the listing's order, the creation order
+		if _, ok := s.eni(v.NetworkInterfaceID); ok || placeholder(v.NetworkInterfaceID) {
 			continue
 		}
 		var sg string
 		if len(v.SecurityGroupIDs) > 0 {
 			sg = v.SecurityGroupIDs[0]
 		}
-		s = s.addENI(eniRec{ENI: ENI{ID: id, VSwitch: v.VSwitchID, SecurityGroup: sg, IP: v.PrivateIPAddress, MAC: v.MACAddress,
-			Name: v.NetworkInterfaceName, Description: v.Description}, Owner: owner, Region: region, VPC: v.VpcID, Zone: v.ZoneID})
+		s = s.addENI(eniRec{ENI: ENI{ID: v.NetworkInterfaceID, VSwitch: v.VSwitchID, SecurityGroup: sg, IP: v.PrivateIPAddress,
+			MAC: v.MACAddress, Name: v.NetworkInterfaceName, Description: v.Description}, Owner: owner, Region: region, VPC: v.VpcID, Zone: v.ZoneID})
 	}
 	return s
 }

@@ -244,7 +244,8 @@ func TestUnknownOutcomeMakesPredictionsUncertainNotWrong(t *testing.T) {
 
 // A prediction depends on the lane when a rule read the lane's state before
 // the winner: the security group's capacity outranks an address outside the
-// CIDR, so the harness must lock the lane; a bad name does not.
+// CIDR, so concurrent requests of the lane can change the answer; a bad name
+// cannot.
 func TestLaneCoversStatefulRulesBeforeTheWinner(t *testing.T) {
 	m, s := model(t), state(t)
 	r := with(create(), "SecurityGroupId", "sg-bp1pair", "PrimaryIpAddress", "172.16.1.20")

@@ -104,7 +104,8 @@ type Prediction struct {
 	// from now on (it passed signature verification).
 	RecordsNonce bool
 
-	ev eval // what Predict looked up, for Check and Next
+	ev    eval // what Predict looked up, for Check and Next
+	fixed bool // a violated rule does not depend on state: the request fails in every state
 }
 
 // Success reports whether the request must succeed.
@@ -138,6 +139,7 @@ func (m *Model) Predict(s *State, r *Request) Prediction {
 				stateful = e.readState // the winner, or a rule before it, depended on the lane's state
 			}
 			p.Violated = append(p.Violated, br.Rule)
+			p.fixed = p.fixed || !br.stateful
 		case maybe:
 			if p.Winner == nil {
 				p.Maybe = append(p.Maybe, br.Rule)

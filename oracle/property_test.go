@@ -51,7 +51,7 @@ func TestPropOneRuleOneCode(t *testing.T) {
 		steps, _ := x.Run(g.Draw(t, "case"))
 		probe := steps[len(steps)-1]
 		r := spec.Default().Rule(id)
-		if o := probe.Observed; o.Code != r.Code || o.Status != r.HTTP || len(probe.Prediction.Violated) != 1 {
+		if o := probe.Observed; probe.Prediction.Winner != r || o.Code != r.Code || o.Status != r.HTTP || len(probe.Prediction.Violated) != 1 {
 			t.Fatalf("want %s (HTTP %d), the model answers %s (HTTP %d), violated %d rules", r.Code, r.HTTP, o.Code, o.Status, len(probe.Prediction.Violated))
 		}
 	})

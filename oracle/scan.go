@@ -83,8 +83,8 @@ func (e *eval) scan() {
 		if ok {
 			e.v[k] = v
 		}
-		if e.action != nil && e.unsupported == "" && !(ok && accepts[k] || !ok && e.action.Accepts(name)) {
-			e.unsupported = name
+		if e.action != nil && (e.unsupported == "" || name < e.unsupported) && !(ok && accepts[k] || !ok && e.action.Accepts(name)) {
+			e.unsupported = name // the first by name, so that the message does not depend on map order
 		}
 	}
 }

@@ -27,6 +27,7 @@ type State struct {
 	tokens  pmap[tokenRec] // tokenKey(owner, token) → record (its ID a placeholder while pending)
 	issued  pmap[struct{}] // every ENI ID a target ever returned
 	pending pmap[int]      // lane → creates of unknown outcome
+	doubts  pmap[int]      // ENI ID → deletes of it in flight or of unknown outcome
 	seq     int64          // creation order, for DescribeNetworkInterfaces
 }
 
@@ -188,6 +189,7 @@ func (s State) addENI(e eniRec) State {
 // removeENI forgets an ENI (or placeholder) that certainly does not exist.
 func (s State) removeENI(e eniRec) State {
 	s.enis = s.enis.Delete(e.ID)
+	s.doubts = s.doubts.Delete(e.ID)
 	if placeholder(e.ID) {
 		s.pending = s.pending.Set(LaneOf(e.Owner, e.Region), s.pendingIn(e.Owner, e.Region)-1)
 	}
@@ -210,6 +212,27 @@ func (s State) count(e eniRec, d int) State {
 	}
 	for _, k := range []pkey{quotaKey(e.Owner, e.Region), sgKey(e.SecurityGroup), vswKey(e.VSwitch)} {
 		s.counts = addSpan(s.counts, k, lo, d)
+	}
+	return s
+}
+
+// doubt counts one more (d = +1) or one fewer (-1) delete of an ENI whose
+// outcome is not known yet; the ENI may be gone while any is. A record
+// that is Maybe for another reason (a placeholder) is left as it is.
+func (s State) doubt(rec eniRec, d int) State {
+	if placeholder(rec.ID) {
+		return s
+	}
+	n, _ := s.doubts.Get(rec.ID)
+	n = max(n+d, 0)
+	if n == 0 {
+		s.doubts = s.doubts.Delete(rec.ID)
+	} else {
+		s.doubts = s.doubts.Set(rec.ID, n)
+	}
+	if updated := rec; (n > 0) != rec.Maybe {
+		updated.Maybe = n > 0
+		s = s.replace(rec, updated)
 	}
 	return s
 }
@@ -327,6 +350,29 @@ func (s State) Live() []ENI {
 	return out
 }
 
+// Room says how many more ENIs fit, certainly, before each limit binds for
+// a create of owner in region with security group sg in vSwitch vsw: the
+// owner's quota, the group's capacity and the vSwitch's free addresses.
+// Unknown IDs have no room.
+func (s State) Room(owner, region, sg, vsw string) (quota, groupRoom, pool int) {
+	if s.ix.mains[owner] != nil && s.ix.regions[region] != nil {
+		c, _ := s.counts.Lookup(quotaKey(owner, region))
+		quota = max(s.quota(owner, region)-c.hi, 0)
+	}
+	if g := s.ix.sgs[sg]; g != nil {
+		c, _ := s.counts.Lookup(sgKey(sg))
+		groupRoom = max(capacity(g)-c.hi, 0)
+	}
+	if sw := s.ix.vsws[vsw]; sw != nil {
+		c, _ := s.counts.Lookup(vswKey(vsw))
+		pool = max(sw.usable-c.hi, 0)
+	}
+	return quota, groupRoom, pool
+}
+
+// Holds reports whether an address of a vSwitch may be taken.
+func (s State) Holds(vsw, ip string) bool { return s.holds(ipKey(vsw, ip), "") != no }
+
 // Dump renders the whole state, sorted, one fact a line: ENIs, addresses,
 // counters, tokens and issued IDs. Two states with the same dump predict
 // the same; tests and debugging use it.
@@ -339,6 +385,7 @@ func (s State) Dump() string {
 	s.tokens.Range(func(k string, t tokenRec) bool { add("token %q %q %s", k, t.Hash, t.ID); return true })
 	s.issued.Range(func(id string, _ struct{}) bool { add("issued %s", id); return true })
 	s.pending.Range(func(lane string, n int) bool { add("pending %s %d", lane, n); return true })
+	s.doubts.Range(func(id string, n int) bool { add("doubts %s %d", id, n); return true })
 	sort.Strings(lines)
 	return strings.Join(lines, "\n")
 }

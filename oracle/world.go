@@ -259,8 +259,15 @@ func (v *validator) vpc(id string) *VPC {
 	return nil
 }
 
+// placed is a vSwitch network already validated, for the overlap check.
+type placed struct {
+	net   netip.Prefix
+	vpc   string
+	index int
+}
+
 func (v *validator) vswitches() {
-	var nets []netip.Prefix
+	var nets []placed
 	for i, s := range v.w.VSwitches {
 		p := fmt.Sprintf("vswitches[%d]", i)
 		v.id(p, s.ID)
@@ -281,15 +288,17 @@ func (v *validator) vswitches() {
 		case !outer.IsValid() || pf.Bits() < outer.Bits() || !outer.Contains(pf.Addr()):
 			v.bad(p+".cidr", "%s is not inside VPC %s (%s)", s.CIDR, vpc.ID, vpc.CIDR)
 		}
-		for j, o := range nets {
-			if o.Overlaps(pf) && v.w.VSwitches[j].VPC == s.VPC {
-				v.bad(p+".cidr", "%s overlaps vswitches[%d] (%s)", s.CIDR, j, o)
+		for _, o := range nets {
+			if o.net.Overlaps(pf) && o.vpc == s.VPC {
+				v.bad(p+".cidr", "%s overlaps vswitches[%d] (%s)", s.CIDR, o.index, o.net)
 			}
 		}
-		nets = append(nets, pf)
+		nets = append(nets, placed{pf, s.VPC, i})
 		for j, ip := range s.UsedIPs {
 			if msg := usable(pf, ip); msg != "" {
 				v.bad(fmt.Sprintf("%s.used_ips[%d]", p, j), "%s", msg)
+			} else if slices.Contains(s.UsedIPs[:j], ip) {
+				v.bad(fmt.Sprintf("%s.used_ips[%d]", p, j), "%s is listed twice", ip)
 			}
 		}
 	}

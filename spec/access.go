@@ -63,10 +63,10 @@ func (a *Action) Param(name string) *Param {
 	}
 	base, idx, ok := splitIndex(name)
 	if !ok {
-		if p := a.paramByName[strings.TrimSuffix(name, ".N")]; p != nil && p.Type == "RepeatList" {
-			return p
+		if p := a.paramByName[strings.TrimSuffix(name, ".N")]; strings.HasSuffix(name, ".N") && p != nil && p.Type == "RepeatList" {
+			return p // the table's own name, X.N
 		}
-		return nil
+		return nil // the bare X of a RepeatList is not a parameter (decision repeat-list)
 	}
 	p := a.paramByName[base]
 	if p == nil || p.Type != "RepeatList" || idx < 1 || idx > p.MaxItems {

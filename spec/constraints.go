@@ -139,6 +139,3 @@ func (c *Constraints) checkText(value string) Violation {
 	}
 	return ""
 }
-
-// Han reports whether r counts as a Chinese character for the constraints.
-func Han(r rune) bool { return unicode.Is(unicode.Unified_Ideograph, r) }

@@ -340,6 +340,7 @@ func (a *Action) index(i int) []error {
 func (p *Profile) indexRules() []error {
 	var errs []error
 	p.ruleByID, p.statusByCode = map[string]*Rule{}, map[string]int{}
+	ranks := map[int]string{}
 	families := map[string]bool{}
 	for _, f := range Families {
 		families[f] = true
@@ -375,6 +376,15 @@ func (p *Profile) indexRules() []error {
 		for _, name := range r.Params {
 			if !p.paramSomewhere(name, r) {
 				errs = append(errs, fmt.Errorf("%s: parameter %q is not in its actions", where, name))
+			}
+		}
+		if other, ok := ranks[r.Rank]; ok {
+			errs = append(errs, fmt.Errorf("%s: rank %d is also %s's: precedence would depend on the order of the file", where, r.Rank, other))
+		}
+		ranks[r.Rank] = r.ID
+		for j, alt := range r.Alternatives {
+			if alt.Code == "" || alt.HTTP < 400 || alt.HTTP > 599 || alt.Source == "" {
+				errs = append(errs, fmt.Errorf("%s: alternatives[%d]: code, an error status and source are required", where, j))
 			}
 		}
 		if s, ok := p.statusByCode[r.Code]; ok && s != r.HTTP {

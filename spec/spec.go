@@ -2,6 +2,7 @@ package spec
 
 import (
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -28,7 +29,7 @@ func (p Provenance) valid() bool {
 
 // Profile is one API profile: the operation, its neighbours and the gateway
 // around them, as data. A Profile is immutable once loaded; use Overlay or
-// Clone to derive a changed one.
+// Edit to derive a changed one.
 type Profile struct {
 	Name      string            `json:"name"`
 	Title     string            `json:"title"`
@@ -125,7 +126,7 @@ type Param struct {
 // Base is the parameter's name without the ".N" of a RepeatList.
 func (p *Param) Base() string {
 	if p.Type == "RepeatList" {
-		return p.Name[:len(p.Name)-2]
+		return strings.TrimSuffix(p.Name, ".N")
 	}
 	return p.Name
 }
@@ -134,7 +135,7 @@ func (p *Param) Base() string {
 // HTTP status HTTP. Rank orders rules for strict precedence (lower wins).
 type Rule struct {
 	ID           string        `json:"id"`
-	Title        string        `json:"title"` // what breaks the rule, in a few words`
+	Title        string        `json:"title"` // what breaks the rule, in a few words
 	Family       string        `json:"family"`
 	Check        string        `json:"check"`
 	Params       []string      `json:"params,omitempty"`
