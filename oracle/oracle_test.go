@@ -256,3 +256,33 @@ func TestLaneCoversStatefulRulesBeforeTheWinner(t *testing.T) {
 		t.Fatalf("a format error decided before any state is read needs no lane, got %q", p.Lane)
 	}
 }
+
+// A create that fails in every state leaves nothing behind, even when its
+// answer is lost; two deletes of one ENI in flight keep it doubtful until
+// both are answered.
+func TestInFlightAccounting(t *testing.T) {
+	m, s := model(t), state(t)
+	bad := with(create(), "PrimaryIpAddress", "8.8.8.8", "ClientToken", "tok-outside")
+	p := m.Predict(&s, bad)
+	if after := m.Next(s, &p, &oracle.Observation{Kind: oracle.Unknown}); after.Dump() != s.Dump() {
+		t.Fatal("a lost answer to a request that must fail changed the state")
+	}
+
+	kv := []string{"AccessKeyId", "small", "VSwitchId", "vsw-bp1small", "SecurityGroupId", "sg-bp1small"}
+	s = fill(t, m, s, 3, kv...) // the small account's quota is full
+	id := s.ENIs("1000000000000002", "cn-hangzhou")[0].ID
+	del := with(create(), append(kv, "Action", "DeleteNetworkInterface", "VSwitchId", "<del>", "SecurityGroupId", "<del>", "NetworkInterfaceId", id)...)
+	p1 := m.Predict(&s, del)
+	s, f1 := m.Begin(s, &p1)
+	p2 := m.Predict(&s, del)
+	s, f2 := m.Begin(s, &p2)
+	s = m.End(s, f1) // the first answers NotFound: the second may still free the quota
+	probe := with(create(), kv...)
+	if p := m.Predict(&s, probe); p.Winner != nil || len(p.Maybe) != 1 {
+		t.Fatalf("with a delete still in flight the quota may be free: winner %v, maybe %v", p.Winner, ids(p.Maybe))
+	}
+	s = m.End(s, f2)
+	if p := m.Predict(&s, probe); p.Winner == nil || p.Winner.ID != "quota.eni-count" {
+		t.Fatalf("with no delete in flight the quota is full: %v", p.Winner)
+	}
+}

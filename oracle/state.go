@@ -225,14 +225,14 @@ func (s State) doubt(rec eniRec, d int) State {
 	}
 	n, _ := s.doubts.Get(rec.ID)
 	n = max(n+d, 0)
+	if updated := rec; (n > 0) != rec.Maybe {
+		updated.Maybe = n > 0
+		s = s.replace(rec, updated)
+	}
 	if n == 0 {
 		s.doubts = s.doubts.Delete(rec.ID)
 	} else {
 		s.doubts = s.doubts.Set(rec.ID, n)
-	}
-	if updated := rec; (n > 0) != rec.Maybe {
-		updated.Maybe = n > 0
-		s = s.replace(rec, updated)
 	}
 	return s
 }
@@ -276,11 +276,15 @@ func (s State) holds(k pkey, other string) tri {
 
 // replace swaps an ENI record for an updated one (same or new ID).
 func (s State) replace(old, updated eniRec) State {
+	doubts := s.doubts
 	s = s.removeENI(old)
 	seq := s.seq
 	s.seq = old.Seq - 1
 	s = s.addENI(updated)
 	s.seq = seq
+	if updated.ID == old.ID {
+		s.doubts = doubts // the same ENI: its deletes in flight are still in flight
+	}
 	return s
 }
 

@@ -138,3 +138,18 @@ func TestReadmeListsEveryDecision(t *testing.T) {
 		}
 	}
 }
+
+func TestRepeatListNamesAndBadOverlaysAreRefusedCleanly(t *testing.T) {
+	d := spec.Default().Action("DescribeNetworkInterfaces")
+	if d.Param("NetworkInterfaceId") != nil || d.Param("NetworkInterfaceId.N") == nil {
+		t.Error("the bare name of a RepeatList is not a parameter; X.N names the table entry")
+	}
+	_, err := spec.Default().Overlay([]byte(`{"actions": [{"name": "DescribeNetworkInterfaces", "params": [{"name": "Bad", "type": "RepeatList", "max_items": 2, "provenance": "inferred"}]}]}`))
+	if err == nil || !strings.Contains(err.Error(), "X.N") {
+		t.Errorf("a RepeatList not named X.N must be refused, got %v", err)
+	}
+	_, err = spec.Default().Overlay([]byte(`{"rules": [{"id": "addr.ip-reserved", "rank": 800}]}`))
+	if err == nil || !strings.Contains(err.Error(), "rank 800") {
+		t.Errorf("tied ranks must be refused, got %v", err)
+	}
+}
