@@ -90,7 +90,8 @@ type serving struct {
 func serve(ln net.Listener, h http.Handler) *serving {
 	s := &serving{ln: ln, done: make(chan struct{}), fresh: map[net.Conn]bool{}}
 	s.srv = &http.Server{Handler: h, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
-		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout, MaxHeaderBytes: maxHeaderBytes, ConnState: s.track}
+		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout, MaxHeaderBytes: maxHeaderBytes, ConnState: s.track,
+		DisableGeneralOptionsHandler: true} // "OPTIONS *" gets the error envelope too, not net/http's empty 200
 	go func() {
 		defer close(s.done)
 		s.err = s.srv.Serve(ln)

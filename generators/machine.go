@@ -1,6 +1,8 @@
 package generators
 
 import (
+	"strconv"
+
 	"pgregory.net/rapid"
 )
 
@@ -114,7 +116,7 @@ func (m *Machine) describe(t *rapid.T) {
 	if rapid.Bool().Draw(t, "VSwitchId given") {
 		st.Params["VSwitchId"] = h.VSwitch.ID
 	}
-	st.Params["PageSize"] = itoa(rapid.IntRange(1, 100).Draw(t, "PageSize"))
+	st.Params["PageSize"] = strconv.Itoa(rapid.IntRange(1, 100).Draw(t, "PageSize"))
 	m.Exec(t, st)
 }
 

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/eniconform/eniconform/oracle"
@@ -49,6 +48,9 @@ var mutations = []mutation{
 			"DescribeInstances", "RunInstances", "CreateEni"}).Filter(func(a string) bool { return e.Profile.Action(a) == nil }).Draw(t, "Action")
 		if strings.TrimSpace(st.Action) != st.Action {
 			st.Send.Scheme = "" // an ACS3 header value loses its spaces: only V1 can send it
+		}
+		if !rapid.Bool().Draw(t, "create parameters kept") {
+			st.Params = map[string]string{} // an unknown action needs none: shrinking drops them
 		}
 	}},
 	{rule: "gateway.bad-version", touches: "Version", combine: independent, apply: func(_ *Env, t *rapid.T, st *Step, _ Home) {
@@ -213,5 +215,3 @@ func (m mutation) single(e *Env) (*rapid.Generator[Case], error) {
 	}), nil
 }
 
-// itoa is strconv.Itoa, short.
-func itoa(n int) string { return strconv.Itoa(n) }

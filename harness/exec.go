@@ -100,37 +100,47 @@ func (h *Harness) step(ctx context.Context, sess *target.Session, st generators.
 
 	jp := p
 	divs := h.Model.Check(&before, &p, &x.Observed)
-	if len(divs) > 0 { // the answer may still fit an order with later requests first
-		h.mu.Lock()
-		later := h.flights.since(fl, p.Lane)
-		h.mu.Unlock()
-		if len(later) > 0 {
-			judged := before
-			for _, q := range later {
-				judged, _ = h.Model.Begin(judged, q)
-			}
-			jp = h.Model.Predict(&judged, &pend.Request)
-			divs = h.Model.Check(&judged, &jp, &x.Observed)
-		}
+	if len(divs) > 0 && h.fitsLater(before, pend, fl, &p, &x.Observed) {
+		divs = nil // the answer fits an order with requests that started later first
 	}
 
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.state = h.Model.End(h.state, f)
 	h.state = h.Model.Next(h.state, &p, &x.Observed)
-	if !crowded && len(h.flights.since(fl, p.Lane)) == 0 {
+	if !crowded && len(divs) == 0 && len(h.flights.since(fl, p.Lane)) == 0 {
 		h.state = h.Model.Settle(h.state, &p, &x.Observed) // a listing taken alone in its lane is exact
 	}
 	h.flights.end(fl)
 	return StepResult{Exchange: x, Prediction: jp, Divergences: divs}
 }
 
+// fitsLater reports whether an answer that diverged from its prediction
+// fits the state it was predicted in with every request of its lane that
+// started while it was in flight added as in flight too. It only accepts:
+// an answer that still diverges is reported against the first prediction.
+func (h *Harness) fitsLater(before oracle.State, pend *target.Pending, fl uint64, p *oracle.Prediction, o *oracle.Observation) bool {
+	h.mu.Lock()
+	later := h.flights.since(fl, p.Lane)
+	h.mu.Unlock()
+	if len(later) == 0 {
+		return false
+	}
+	judged := before
+	for _, q := range later {
+		judged, _ = h.Model.Begin(judged, q)
+	}
+	jp := h.Model.Predict(&judged, &pend.Request)
+	return len(h.Model.Check(&judged, &jp, o)) == 0
+}
+
 // flights logs the requests in flight, in the order they started, so that a
 // step can be judged with those that started after it. Guarded by h.mu.
 type flights struct {
-	next uint64
-	log  []flight
-	open map[uint64]bool
+	next   uint64
+	log    []flight        // ordered by seq; trimmed to the oldest open flight
+	open   map[uint64]bool // seq → still in flight
+	inLane map[string]int  // lane → flights in it still open
 }
 
 type flight struct {
@@ -142,25 +152,24 @@ type flight struct {
 // in flight already.
 func (f *flights) begin(p *oracle.Prediction) (seq uint64, crowded bool) {
 	if f.open == nil {
-		f.open = map[uint64]bool{}
+		f.open, f.inLane = map[uint64]bool{}, map[string]int{}
 	}
-	for _, fl := range f.log {
-		crowded = crowded || f.open[fl.seq] && fl.pred.Lane == p.Lane
-	}
+	crowded = f.inLane[p.Lane] > 0
 	f.next++
 	f.log = append(f.log, flight{f.next, p})
 	f.open[f.next] = true
+	f.inLane[p.Lane]++
 	return f.next, crowded
 }
 
 // since returns the predictions of the requests of a lane that started
-// after seq. A request whose outcome depends on no lane (lane "") needs
-// none: its prediction holds whatever else happens.
+// after seq, scanning back from the newest. A request whose outcome depends
+// on no lane (lane "") needs none: its prediction holds whatever happens.
 func (f *flights) since(seq uint64, lane string) []*oracle.Prediction {
 	var out []*oracle.Prediction
-	for _, fl := range f.log {
-		if fl.seq > seq && lane != "" && fl.pred.Lane == lane {
-			out = append(out, fl.pred)
+	for i := len(f.log) - 1; lane != "" && i >= 0 && f.log[i].seq > seq; i-- {
+		if f.log[i].pred.Lane == lane {
+			out = append(out, f.log[i].pred)
 		}
 	}
 	return out
@@ -168,14 +177,16 @@ func (f *flights) since(seq uint64, lane string) []*oracle.Prediction {
 
 // end closes a flight and forgets the ones no open flight can need.
 func (f *flights) end(seq uint64) {
-	delete(f.open, seq)
-	oldest := f.next + 1
-	for s := range f.open {
-		oldest = min(oldest, s)
+	for _, fl := range f.log {
+		if fl.seq == seq {
+			f.inLane[fl.pred.Lane]--
+			break
+		}
 	}
+	delete(f.open, seq)
 	i := 0
-	for i < len(f.log) && f.log[i].seq < oldest {
-		i++
+	for i < len(f.log) && !f.open[f.log[i].seq] {
+		i++ // the log starts at the oldest open flight
 	}
 	f.log = f.log[i:]
 }

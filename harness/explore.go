@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"sync"
 	"sync/atomic"
+	"testing"
 	"time"
 
 	"github.com/eniconform/eniconform/generators"
@@ -16,12 +17,13 @@ import (
 
 // PropResult is how a property fared.
 type PropResult struct {
-	Property *Property
-	Cases    int      // cases run
-	Failure  *Failure // the first failure, shrunk; nil when the property held
-	Soft     int      // precedence and alternative divergences (they fail only in strict mode)
-	Skipped  string   // why the property was not run, if it was not
-	Elapsed  time.Duration
+	Property  *Property
+	Cases     int      // cases run
+	Failure   *Failure // the first failure, shrunk; nil when the property held
+	Soft      int      // precedence and alternative divergences (they fail only in strict mode)
+	Divergent int      // cases that failed (the first is reported; workers may have found more)
+	Skipped   string   // why the property was not run, if it was not
+	Elapsed   time.Duration
 }
 
 // Run checks one property and records the result.
@@ -38,7 +40,7 @@ func (h *Harness) Run(ctx context.Context, p *Property) PropResult {
 	}
 	r.Elapsed = time.Since(start)
 	if ctx.Err() != nil && r.Failure == nil && r.Skipped == "" {
-		r.Skipped = "interrupted after " + itoa(r.Cases) + " cases"
+		r.Skipped = fmt.Sprintf("interrupted after %d cases", r.Cases)
 	}
 	if r.Failure != nil {
 		if err := r.Failure.save(h.ReportDir, h.Replay); err != nil {
@@ -71,10 +73,12 @@ func (h *Harness) explore(ctx context.Context, p *Property) PropResult {
 		res.Skipped = err.Error()
 		return res
 	}
-	ctx, stop := context.WithCancel(ctx)
+	// drawing stops at the first failure; requests already in flight finish
+	// (ctx is theirs), so the model never loses track of them
+	drawing, stop := context.WithCancel(ctx)
 	defer stop()
 	base := h.seedFor(p)
-	var next, cases, soft atomic.Int64
+	var next, cases, soft, failing atomic.Int64
 	var once sync.Once
 	var first *Outcome
 	var firstSeed uint64
@@ -83,7 +87,7 @@ func (h *Harness) explore(ctx context.Context, p *Property) PropResult {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := next.Add(1) - 1; i < int64(h.Checks) && ctx.Err() == nil; i = next.Add(1) - 1 {
+			for i := next.Add(1) - 1; i < int64(h.Checks) && drawing.Err() == nil; i = next.Add(1) - 1 {
 				seed := base + uint64(i)
 				c, ok := example(gen, seed)
 				if !ok {
@@ -94,13 +98,14 @@ func (h *Harness) explore(ctx context.Context, p *Property) PropResult {
 				soft.Add(int64(out.Soft()))
 				h.progress()
 				if i, _ := out.Failure(h.Strict); i >= 0 && ctx.Err() == nil {
+					failing.Add(1)
 					once.Do(func() { first, firstSeed = &out, seed; stop() })
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	res.Cases, res.Soft = int(cases.Load()), int(soft.Load())
+	res.Cases, res.Soft, res.Divergent = int(cases.Load()), int(soft.Load()), int(failing.Load())
 	if first != nil {
 		res.Failure = h.shrink(context.WithoutCancel(ctx), p, gen, firstSeed, *first)
 	}
@@ -125,6 +130,9 @@ var rapidFlags sync.Mutex
 func withRapid(seed uint64, checks int, shrink time.Duration, fn func()) {
 	rapidFlags.Lock()
 	defer rapidFlags.Unlock()
+	if testing.Short() {
+		checks *= 5 // rapid runs a fifth of the checks under -short: keep the first, the seed's own case
+	}
 	set := map[string]string{"rapid.seed": fmt.Sprint(seed), "rapid.checks": fmt.Sprint(checks),
 		"rapid.shrinktime": shrink.String(), "rapid.nofailfile": "true"}
 	old := map[string]string{}
@@ -144,26 +152,34 @@ func withRapid(seed uint64, checks int, shrink time.Duration, fn func()) {
 
 // shrink asks rapid to minimise a failing case: rapid draws the same case
 // from the seed, then smaller ones, keeping those that fail the same way
-// (same step action, rule and kinds of divergence). The last failing case it
-// runs is the minimal one. If the failure does not happen again (the target
-// changed), the original case is reported as it was.
+// (same step action, rule and kinds of divergence). If the failure does not
+// happen again (the target changed), the original case is reported as it
+// was.
 func (h *Harness) shrink(ctx context.Context, p *Property, gen *rapid.Generator[generators.Case], seed uint64, first Outcome) *Failure {
-	want := signature(first, h.Strict)
-	minimal, shrunk := first, false
-	withRapid(seed, 1, h.ShrinkTime, func() {
-		rapid.Check(&quietTB{}, func(t *rapid.T) {
-			c := gen.Draw(t, "case")
-			out := h.Exec(ctx, c)
-			if signature(out, h.Strict) == want {
-				minimal, shrunk = out, true
-				t.Fatalf("%s", want)
-			}
-		})
-	})
+	minimal, shrunk := h.minimise(ctx, gen, seed, first, signature)
 	f := h.failure(p, minimal, seed)
 	f.Shrunk = shrunk
 	f.FromSteps, f.FromParams = size(first.Case)
 	return f
+}
+
+// minimise runs rapid's shrinker from the case of seed, keeping the cases
+// whose failure has the same sig; the last failing case rapid runs is the
+// minimal one. It reports whether the failure happened again at all.
+func (h *Harness) minimise(ctx context.Context, gen *rapid.Generator[generators.Case], seed uint64, first Outcome,
+	sig func(Outcome, bool) string) (Outcome, bool) {
+	want := sig(first, h.Strict)
+	minimal, again := first, false
+	withRapid(seed, 1, h.ShrinkTime, func() {
+		rapid.Check(&quietTB{}, func(t *rapid.T) {
+			out := h.Exec(ctx, gen.Draw(t, "case"))
+			if sig(out, h.Strict) == want {
+				minimal, again = out, true
+				t.Fatalf("%s", want)
+			}
+		})
+	})
+	return minimal, again
 }
 
 // signature identifies a failure: the failing step's action, the rule it
@@ -229,17 +245,22 @@ func (h *Harness) supports(ctx context.Context, p *Property) error {
 	return fmt.Errorf("the target does not implement %s (it answers %s)", p.Needs, h.Profile.MustRule("gateway.unknown-action").Code)
 }
 
-// implements asks the target once whether it knows an action.
+// implements asks the target once whether it knows an action; an answer
+// cut short (an interrupt) is not remembered.
 func (h *Harness) implements(ctx context.Context, action string) bool {
-	v, _ := h.actions.LoadOrStore(action, sync.OnceValue(func() bool {
-		home := h.Env.Homes
-		if len(home) == 0 {
-			return false
-		}
-		out := h.Exec(ctx, generators.Case{Steps: []generators.Step{{Action: action, Key: home[0].Key,
-			Params: map[string]string{"RegionId": home[0].Region}}}})
-		o := out.Steps[0].Observed
-		return !(o.Kind == oracle.Answered && o.Code == h.Profile.MustRule("gateway.unknown-action").Code)
-	}))
-	return v.(func() bool)()
+	if v, ok := h.actions.Load(action); ok {
+		return v.(bool)
+	}
+	home := h.Env.Homes
+	if len(home) == 0 {
+		return false
+	}
+	out := h.Exec(ctx, generators.Case{Steps: []generators.Step{{Action: action, Key: home[0].Key,
+		Params: map[string]string{"RegionId": home[0].Region}}}})
+	if len(out.Steps) == 0 || out.Steps[0].Observed.Kind != oracle.Answered {
+		return true // no answer: let the property run and report what happens
+	}
+	yes := out.Steps[0].Observed.Code != h.Profile.MustRule("gateway.unknown-action").Code
+	h.actions.Store(action, yes)
+	return yes
 }

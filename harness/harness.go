@@ -6,10 +6,11 @@
 // Entry points:
 //   - Open(Config): a Harness for a target URL, or for the built-in
 //     emulator started on 127.0.0.1:0 when no target is given.
-//   - Harness.Exec: one case, step by step: predict (under the lane's lock),
-//     send, check, learn; then delete what the case created.
-//   - Harness.Explore: one property, cases drawn from seeds by Workers
-//     goroutines; the first failure is shrunk by rapid and saved.
+//   - Harness.Exec: one case, step by step: predict, send, judge, learn
+//     (concurrent cases are judged with each other in flight); then delete
+//     what the case created.
+//   - Harness.Run: one property; cases drawn from consecutive seeds by
+//     Workers goroutines; the first failure is shrunk by rapid and saved.
 //   - Harness.Prop: the same property as a plain rapid property, for
 //     rapid.Check and the Go fuzzer.
 //   - Catalogue: every property, by family; Results and WriteReports: the
@@ -28,6 +29,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -74,7 +77,7 @@ type Harness struct {
 	Results  *Results
 
 	run     string   // unique to this run, for nonces and tokens
-	actions sync.Map // action → func() bool: whether the target implements it
+	actions sync.Map // action → bool: whether the target implements it
 	mu      sync.Mutex
 	state   oracle.State
 	flights flights // requests in flight, guarded by mu
@@ -91,6 +94,9 @@ func Open(cfg Config) (*Harness, error) {
 	if cfg.Seed == 0 {
 		cfg.Seed = randomSeed() // reported in the summary, so that the run can be repeated
 	}
+	if err := os.MkdirAll(filepath.Join(cfg.ReportDir, "cases"), 0o755); err != nil {
+		return nil, fmt.Errorf("--report-dir: %w", err)
+	}
 	h := &Harness{Config: cfg, Results: NewResults(cfg.Seed), run: runID()}
 	var err error
 	if h.Model, err = oracle.NewModel(cfg.Profile); err != nil {
@@ -101,7 +107,10 @@ func Open(cfg Config) (*Harness, error) {
 	}
 	if cfg.Target == "" {
 		opts := cfg.Emulator
-		opts.Profile, opts.World = nil, cfg.World
+		opts.World = cfg.World
+		if opts.Profile == nil {
+			opts.Profile = cfg.Profile // an overlay reaches the built-in emulator too
+		}
 		if opts.Seed == 0 {
 			opts.Seed = cfg.Seed
 		}
@@ -144,6 +153,18 @@ func (c *Config) defaults() error {
 	return c.check()
 }
 
+// CheckFlags validates settings given as flags, where 0 is a value rather
+// than "the default": errors name the flag.
+func (c *Config) CheckFlags() error {
+	switch {
+	case c.Checks < 1:
+		return fmt.Errorf("--checks must be at least 1, not %d", c.Checks)
+	case c.Workers < 1:
+		return fmt.Errorf("--workers must be at least 1, not %d", c.Workers)
+	}
+	return nil
+}
+
 // check validates the settings; errors name the flag.
 func (c *Config) check() error {
 	switch {
@@ -160,8 +181,11 @@ func (c *Config) check() error {
 	}
 	if c.Target != "" {
 		u, err := url.Parse(c.Target)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
-			return fmt.Errorf("--target must be a base URL such as http://127.0.0.1:8080, not %q", c.Target)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			return fmt.Errorf("--target must be a base URL such as http://127.0.0.1:8080, not %q", redactURL(c.Target))
+		}
+		if u.User != nil {
+			return errors.New("--target must not carry a user or password: they would appear in every report (credentials go in --access-key-id and --access-key-secret)")
 		}
 		host := strings.ToLower(u.Hostname())
 		if (host == "aliyuncs.com" || strings.HasSuffix(host, ".aliyuncs.com")) && !c.AllowRealCloud {
@@ -196,6 +220,14 @@ func (c *Config) credentials() error {
 		}
 	}
 	return errors.New("--world has no main account to give the credentials to")
+}
+
+// redactURL hides a password in a URL that does not parse as a base URL.
+func redactURL(s string) string {
+	if u, err := url.Parse(s); err == nil {
+		return u.Redacted()
+	}
+	return "(an unparseable URL)"
 }
 
 // formatName maps a --format value to the Format parameter sent.
@@ -236,10 +268,11 @@ func (h *Harness) State() oracle.State {
 }
 
 // Close sweeps (see Sweep) and stops the built-in emulator. It returns the
-// number of ENIs the run created that are left on the target.
+// number of ENIs the run created that are known to be left on the target;
+// the summary also counts the creates whose outcome stayed unknown.
 func (h *Harness) Close(ctx context.Context) int {
-	leaked := h.Sweep(ctx)
-	h.Results.setLeaked(leaked)
+	leaked, unknown := h.Sweep(ctx)
+	h.Results.setLeaked(leaked, unknown)
 	if h.Emulator != nil {
 		h.Emulator.Close()
 	}

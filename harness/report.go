@@ -28,7 +28,8 @@ type Failure struct {
 	Divergences []oracle.Divergence
 	Seed        uint64
 	Shrunk      bool
-	FromSteps   int // size of the case before shrinking
+	Replayed    bool // a saved case run again, as it was
+	FromSteps   int  // size of the case before shrinking
 	FromParams  int
 	File        string // where the case is saved ("" until saved)
 	Reproduce   string
@@ -123,7 +124,10 @@ func (h *Harness) Text(f *Failure) string {
 	}
 	steps, params := size(f.Outcome.Case)
 	shrunk := "not shrunk: the failure did not happen again"
-	if f.Shrunk {
+	switch {
+	case f.Replayed:
+		shrunk = "replayed as saved"
+	case f.Shrunk:
 		shrunk = fmt.Sprintf("shrunk from %d steps and %d parameters", f.FromSteps, f.FromParams)
 	}
 	fmt.Fprintf(&b, "  minimal case (%d steps, %d parameters; %s):\n", steps, params, shrunk)

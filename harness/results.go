@@ -21,6 +21,7 @@ type Results struct {
 	mu       sync.Mutex
 	props    []PropResult
 	leaked   int
+	unknown  int
 	last     time.Time // of the last progress line
 }
 
@@ -35,10 +36,10 @@ func (r *Results) add(p PropResult) {
 	r.props = append(r.props, p)
 }
 
-func (r *Results) setLeaked(n int) {
+func (r *Results) setLeaked(leaked, unknown int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.leaked = n
+	r.leaked, r.unknown = leaked, unknown
 }
 
 // Props returns the property results so far.
@@ -46,16 +47,6 @@ func (r *Results) Props() []PropResult {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return slices.Clone(r.props)
-}
-
-// Failed reports whether any property failed.
-func (r *Results) Failed() bool {
-	for _, p := range r.Props() {
-		if p.Failure != nil {
-			return true
-		}
-	}
-	return false
 }
 
 // progress prints a line on the progress writer at most twice a second.
@@ -93,6 +84,7 @@ type Summary struct {
 	Divergences int                   `json:"divergences"`
 	Soft        int                   `json:"precedence_and_alternative_divergences"`
 	Leaked      int                   `json:"leaked_enis"`
+	Unknown     int                   `json:"creates_of_unknown_outcome"` // answered by a timeout, 5xx or garbage and never settled
 	Families    map[string]*familyRow `json:"families"`
 	Properties  []PropSummary         `json:"properties"`
 }
@@ -117,7 +109,7 @@ func (h *Harness) Summary() Summary {
 	props := r.Props()
 	r.mu.Lock()
 	s := Summary{Target: h.Target, Profile: h.Profile.Name, Seed: r.seed, Workers: h.Workers, Checks: h.Checks, Strict: h.Strict,
-		Seconds: time.Since(r.start).Seconds(), Requests: r.requests.Load(), Leaked: r.leaked, Families: map[string]*familyRow{}}
+		Seconds: time.Since(r.start).Seconds(), Requests: r.requests.Load(), Leaked: r.leaked, Unknown: r.unknown, Families: map[string]*familyRow{}}
 	r.mu.Unlock()
 	for _, p := range props {
 		row := s.Families[p.Property.Family]
@@ -134,7 +126,7 @@ func (h *Harness) Summary() Summary {
 		case p.Failure != nil:
 			ps.Result, ps.Headline, ps.File = "failed", p.Failure.Headline, p.Failure.File
 			row.Failed++
-			row.Divergences++
+			row.Divergences += max(p.Divergent, 1)
 		case p.Skipped != "":
 			ps.Result = "skipped"
 			row.Skipped++
@@ -148,7 +140,7 @@ func (h *Harness) Summary() Summary {
 		s.Properties = append(s.Properties, ps)
 	}
 	for _, row := range s.Families {
-		s.Divergences += row.Divergences
+		s.Divergences += row.Divergences // cases that failed, not properties: several workers may fail at once
 	}
 	if s.Seconds > 0 {
 		s.CasesPerSec = float64(s.Cases) / s.Seconds
@@ -176,6 +168,9 @@ func (h *Harness) WriteTable(w io.Writer, s Summary) {
 	tw.Flush()
 	fmt.Fprintf(w, "%d cases (%d requests) in %.1f s: %.0f cases/s; %d divergences, %d soft (precedence, alternatives); leaked ENIs: %d; seed %d\n",
 		s.Cases, s.Requests, s.Seconds, s.CasesPerSec, s.Divergences, s.Soft, s.Leaked, s.Seed)
+	if s.Unknown > 0 {
+		fmt.Fprintf(w, "%d creates got no usable answer (timeouts, 5xx, garbage): they may or may not have made an ENI\n", s.Unknown)
+	}
 }
 
 // WriteSummary writes summary.json under the report directory (each

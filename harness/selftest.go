@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/eniconform/eniconform/emulator"
-	"pgregory.net/rapid"
 )
 
 // SelftestConfig configures Selftest: the run of each pass (Checks, Seed,
@@ -48,15 +47,16 @@ func (r FaultResult) Size() (steps, params int) {
 
 // SelftestResult is what Selftest found.
 type SelftestResult struct {
-	Seed   uint64
-	Clean  Summary // the run against the clean emulator, in strict mode
-	Faults []FaultResult
+	Seed        uint64
+	Interrupted bool    // stopped before every fault was tried
+	Clean       Summary // the run against the clean emulator, in strict mode
+	Faults      []FaultResult
 }
 
 // Passed reports whether the clean run showed no divergence (strict
 // included) and no leak, and every fault was caught.
 func (r *SelftestResult) Passed() bool {
-	return r.Clean.Divergences == 0 && r.Clean.Soft == 0 && r.Clean.Leaked == 0 && r.Survivors() == 0
+	return !r.Interrupted && r.Clean.Divergences == 0 && r.Clean.Soft == 0 && r.Clean.Leaked == 0 && r.Survivors() == 0
 }
 
 // Survivors counts the faults no property caught.
@@ -98,6 +98,10 @@ func Selftest(ctx context.Context, cfg SelftestConfig) (*SelftestResult, error) 
 		return nil, err
 	}
 	for i, f := range faults {
+		if ctx.Err() != nil {
+			res.Interrupted, res.Faults = true, res.Faults[:i] // the faults not tried are no survivors
+			break
+		}
 		if res.Faults[i], err = faultPass(ctx, cfg.Config, f); err != nil {
 			return nil, err
 		}
@@ -185,17 +189,7 @@ func (h *Harness) reshrink(ctx context.Context, p *Property, f *Failure) *Failur
 	if err != nil {
 		return f
 	}
-	want := looseSignature(f.Outcome, h.Strict)
-	minimal, found := f.Outcome, false
-	withRapid(f.Seed, 1, h.ShrinkTime, func() {
-		rapid.Check(&quietTB{}, func(t *rapid.T) {
-			out := h.Exec(ctx, gen.Draw(t, "case"))
-			if looseSignature(out, h.Strict) == want {
-				minimal, found = out, true
-				t.Fatalf("%s", want)
-			}
-		})
-	})
+	minimal, found := h.minimise(ctx, gen, f.Seed, f.Outcome, looseSignature)
 	if !found {
 		return f
 	}

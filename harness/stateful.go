@@ -29,14 +29,16 @@ func (h *Harness) stateful(ctx context.Context, p *Property) PropResult {
 			if ctx.Err() != nil {
 				t.Skip("interrupted")
 			}
-			res.Cases++
+			if failed == nil {
+				res.Cases++ // sequences rapid runs to shrink a failure are not cases of the property
+			}
 			out := h.sequence(ctx, t, func(o Outcome) { failed = &o })
 			res.Soft += out.Soft()
 		})
 	})
 	if failed != nil {
 		res.Failure = h.failure(p, *failed, h.seedFor(p))
-		res.Failure.Shrunk = true
+		res.Failure.Shrunk, res.Divergent = true, 1
 	}
 	return res
 }

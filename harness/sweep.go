@@ -2,8 +2,8 @@ package harness
 
 import (
 	"context"
+	"slices"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/eniconform/eniconform/generators"
@@ -13,30 +13,45 @@ import (
 
 // Sweep makes sure nothing the run created is left on the target: for every
 // lane where the model holds ENIs that are not the world's, or creates of
-// unknown outcome, it lists the lane (which settles what the model did not
-// know), then deletes each ENI the run made. It returns how many remain.
-func (h *Harness) Sweep(ctx context.Context) int {
+// unknown outcome, it lists the lane (a listing that conforms settles what
+// the model did not know), then deletes every ENI of the run the model knew
+// before the listing or learned from it. It returns how many ENIs of the
+// run are known to remain (leaked) and how many creates still have an
+// unknown outcome (they may or may not have made an ENI).
+func (h *Harness) Sweep(ctx context.Context) (leaked, unknown int) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second+4*h.Timeout)
 	defer cancel()
 	mine := h.leftovers()
 	for _, lane := range sortedKeys(mine) {
 		home := mine[lane]
 		sess := target.NewSession(h.run)
+		known := h.runENIs(home.owner, home.region)
 		h.step(ctx, sess, generators.Step{Action: "DescribeNetworkInterfaces", Key: home.key,
 			Params: map[string]string{"RegionId": home.region, "PageSize": "1000"}})
-		for _, id := range h.runENIs(home.owner, home.region) {
+		for _, id := range union(known, h.runENIs(home.owner, home.region)) {
 			h.step(ctx, sess, generators.Step{Action: "DeleteNetworkInterface", Key: home.key,
 				Params: map[string]string{"RegionId": home.region, "NetworkInterfaceId": id}})
 		}
 	}
-	left := 0
 	for _, home := range h.leftovers() {
-		left += len(h.runENIs(home.owner, home.region)) + h.State().Pending(oracle.LaneOf(home.owner, home.region))
+		leaked += len(h.runENIs(home.owner, home.region))
+		unknown += h.State().Pending(oracle.LaneOf(home.owner, home.region))
 	}
 	if h.Emulator != nil {
-		left = max(left, h.notWorld(h.Emulator.Handler.State().Live()))
+		leaked = max(leaked, h.notWorld(h.Emulator.Handler.State().Live()))
 	}
-	return left
+	return leaked, unknown
+}
+
+// union returns the IDs of a and then those of b not in a.
+func union(a, b []string) []string {
+	out := append([]string(nil), a...)
+	for _, id := range b {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // notWorld counts the ENIs that the world did not have.
@@ -97,6 +112,3 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(keys)
 	return keys
 }
-
-// itoa is strconv.Itoa.
-func itoa(n int) string { return strconv.Itoa(n) }

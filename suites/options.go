@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -39,8 +40,8 @@ func (o *Options) Register(fs *flag.FlagSet) {
 	c := &o.Config
 	fs.StringVar(&c.Target, "target", "", "base URL of the endpoint under test; empty starts the built-in emulator on 127.0.0.1")
 	fs.StringVar(&o.WorldFile, "world", "", "YAML manifest of what exists on the target (default: the built-in default world)")
-	fs.StringVar(&c.AccessKeyID, "access-key-id", os.Getenv("ALIBABA_CLOUD_ACCESS_KEY_ID"), "AccessKeyId of the world's primary account (default $ALIBABA_CLOUD_ACCESS_KEY_ID)")
-	fs.StringVar(&c.AccessKeySecret, "access-key-secret", os.Getenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET"), "its secret (default $ALIBABA_CLOUD_ACCESS_KEY_SECRET); never printed")
+	fs.StringVar(&c.AccessKeyID, "access-key-id", "", "AccessKeyId of the world's primary account (default $ALIBABA_CLOUD_ACCESS_KEY_ID)")
+	fs.StringVar(&c.AccessKeySecret, "access-key-secret", "", "its secret (default $ALIBABA_CLOUD_ACCESS_KEY_SECRET); never printed")
 	fs.StringVar(&c.Scheme, "signature", "", "sign every request with v1 (HMAC-SHA1) or v3 (ACS3-HMAC-SHA256); default: both")
 	fs.StringVar(&c.Format, "format", "", "ask for json or xml answers; default: both, and none")
 	fs.IntVar(&c.Checks, "checks", 100, "cases per property")
@@ -66,11 +67,10 @@ func (o *Options) Register(fs *flag.FlagSet) {
 // name the flag or file at fault.
 func (o *Options) Open() (*harness.Harness, error) {
 	cfg := o.Config
+	if err := cfg.CheckFlags(); err != nil {
+		return nil, err
+	}
 	switch {
-	case cfg.Checks < 1:
-		return nil, fmt.Errorf("--checks must be at least 1, not %d", cfg.Checks)
-	case cfg.Workers < 1:
-		return nil, fmt.Errorf("--workers must be at least 1, not %d", cfg.Workers)
 	case cfg.Timeout <= 0:
 		return nil, fmt.Errorf("--timeout must be positive, not %s", cfg.Timeout)
 	case cfg.ShrinkTime <= 0:
@@ -96,13 +96,36 @@ func (o *Options) Open() (*harness.Harness, error) {
 	if err := emulator.CheckFaults(cfg.Emulator.Faults); err != nil {
 		return nil, fmt.Errorf("--fault: %w", err)
 	}
-	if cfg.Target != "" || len(cfg.Emulator.Faults) > 0 {
-		cfg.Replay = harness.ReplayCommand("", cfg.Target, cfg.Emulator.Faults, false)
+	if cfg.AccessKeyID == "" && cfg.AccessKeySecret == "" { // read here, never as a flag default that -h would print
+		cfg.AccessKeyID, cfg.AccessKeySecret = os.Getenv("ALIBABA_CLOUD_ACCESS_KEY_ID"), os.Getenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
 	}
-	if o.WorldFile != "" {
-		cfg.Replay += " --world " + o.WorldFile
-	}
+	cfg.Replay = o.replayLine()
 	return harness.Open(cfg)
+}
+
+// replayLine is the command that runs a saved case again as this run sent
+// it: the same target, world, sending, profile, faults and strictness (the
+// credentials come from the environment, as for the run).
+func (o *Options) replayLine() string {
+	parts := []string{"eniconform replay"}
+	add := func(flag, v string) {
+		if v != "" {
+			parts = append(parts, flag+" "+v)
+		}
+	}
+	add("--target", o.Target)
+	add("--world", o.WorldFile)
+	add("--signature", o.Scheme)
+	add("--format", o.Format)
+	if o.ProfileName != spec.DefaultProfile {
+		add("--profile", o.ProfileName)
+	}
+	add("--spec-overlay", o.OverlayFile)
+	add("--fault", strings.Join(o.Emulator.Faults, ","))
+	if o.Strict {
+		parts = append(parts, "--strict-precedence")
+	}
+	return strings.Join(parts, " ")
 }
 
 // overlay applies a JSON or YAML overlay file to a profile.
@@ -116,14 +139,12 @@ func overlay(p *spec.Profile, path string) (*spec.Profile, error) {
 		if err := yaml.Unmarshal(data, &v); err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
-		if data, err = jsonOf(v); err != nil {
+		if data, err = json.Marshal(v); err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 	}
 	return p.Overlay(data)
 }
-
-func jsonOf(v any) ([]byte, error) { return json.Marshal(v) }
 
 func (o *Options) out() io.Writer {
 	if o.Out == nil {
@@ -170,12 +191,14 @@ func Run(o *Options, stderr io.Writer) int {
 	return 0
 }
 
+var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
 func checkLabelFilter(filter string) error {
 	if filter == "" {
 		return nil
 	}
 	if _, err := types.ParseLabelFilter(filter); err != nil {
-		return errors.New(err.Error())
+		return errors.New(ansi.ReplaceAllString(err.Error(), "")) // Ginkgo colours its errors
 	}
 	return nil
 }

@@ -56,8 +56,8 @@ func genCommand(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	g, sim, err := genSetup(*rule, *worldFile)
-	if err == nil && *n < 0 {
-		err = fmt.Errorf("--n must not be negative")
+	if err == nil && (*n < 0 || *n > 1e9) {
+		err = fmt.Errorf("--n must be from 0 to 1000000000, not %d", *n)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "eniconform gen: %v\n", err)
@@ -98,11 +98,10 @@ func genSetup(rule, worldFile string) (*rapid.Generator[generators.Case], *targe
 	}
 	var g *rapid.Generator[generators.Case]
 	if rule == "" {
-		g, err = sim.Env.AnyRule()
-	} else {
-		g, err = sim.Env.ForRule(rule)
-	}
-	if err != nil {
+		if g, err = sim.Env.AnyRule(); err != nil {
+			return nil, nil, fmt.Errorf("--world: %w", err)
+		}
+	} else if g, err = sim.Env.ForRule(rule); err != nil {
 		return nil, nil, fmt.Errorf("--rule: %w", err)
 	}
 	return g, sim, nil

@@ -44,7 +44,7 @@ func TestBadUsageExits2NamingIt(t *testing.T) {
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 		{[]string{"serve", "--nope"}, "-nope"},
 		{[]string{"serve", "--seed", "minus-one"}, "-seed"},
-		{[]string{"serve", "--clock-skew", "-1m", "--addr", "127.0.0.1:0"}, "ClockSkew"},
+		{[]string{"serve", "--clock-skew", "-1m", "--addr", "127.0.0.1:0"}, "--clock-skew"},
 		{[]string{"world", "--yaml"}, "-yaml"},
 		{[]string{"world", "extra"}, `unexpected argument "extra"`},
 	} {

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/eniconform/eniconform/harness"
 	"github.com/eniconform/eniconform/suites"
@@ -81,9 +83,14 @@ func caseFiles(args []string) ([]string, error) {
 }
 
 func replayAll(h *harness.Harness, files []string, stdout, stderr io.Writer) int {
-	ctx := context.Background()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop() // on Ctrl-C the cases stop and the sweep below still deletes what they made
 	bad := 0
 	for _, f := range files {
+		if ctx.Err() != nil {
+			fmt.Fprintln(stdout, "interrupted")
+			break
+		}
 		c, err := harness.LoadCase(f)
 		if err != nil {
 			fmt.Fprintf(stderr, "eniconform replay: %v\n", err)
@@ -94,17 +101,18 @@ func replayAll(h *harness.Harness, files []string, stdout, stderr io.Writer) int
 		if i, _ := out.Failure(h.Strict); i >= 0 {
 			bad++
 			fail := h.Failure(&harness.Property{Name: "replay of " + f}, out)
+			fail.Replayed = true
 			fmt.Fprintf(stdout, "%s\n%s\n", f, h.Text(fail))
 			continue
 		}
 		fmt.Fprintf(stdout, "✓ %s conforms (%d steps)\n", f, len(out.Steps))
 	}
-	if leaked := h.Close(ctx); leaked > 0 {
-		fmt.Fprintf(stdout, "%d ENIs are left on the target after the sweep\n", leaked)
-		bad++
-	}
+	leaked := h.Close(ctx)
 	fmt.Fprintf(stdout, "%d of %d cases diverge\n", bad, len(files))
-	if bad > 0 {
+	if leaked > 0 {
+		fmt.Fprintf(stdout, "%d ENIs the replay created are left on the target after the sweep\n", leaked)
+	}
+	if bad > 0 || leaked > 0 || ctx.Err() != nil {
 		return 1
 	}
 	return 0

@@ -203,3 +203,23 @@ func TestRunBadConfigurationExits2(t *testing.T) {
 		}
 	}
 }
+
+// The credentials of the environment are read when the run opens, never
+// shown as a flag default by -h or a flag error.
+func TestHelpNeverShowsTheEnvironmentSecret(t *testing.T) {
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "Env-SECRET-qz7")
+	for _, args := range [][]string{{"run", "-h"}, {"replay", "-h"}, {"run", "--no-such-flag"}} {
+		_, stdout, stderr := runCLI(args...)
+		if strings.Contains(stdout+stderr, "Env-SECRET-qz7") {
+			t.Errorf("%v prints the secret", args)
+		}
+	}
+}
+
+// A user or password in --target would reach every report: refused.
+func TestTargetWithCredentialsIsRefused(t *testing.T) {
+	code, _, stderr := runCLI("run", "--target", "http://user:pw@127.0.0.1:8080")
+	if code != 2 || strings.Contains(stderr, "pw@") {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+}

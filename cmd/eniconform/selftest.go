@@ -43,6 +43,10 @@ func selftestCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "eniconform selftest: --fault: %v\n", err)
 		return 2
 	}
+	if err := cfg.CheckFlags(); err != nil {
+		fmt.Fprintf(stderr, "eniconform selftest: %v\n", err)
+		return 2
+	}
 	return selftest(cfg, *save, stdout, stderr)
 }
 
@@ -71,7 +75,11 @@ func selftest(cfg harness.SelftestConfig, save string, stdout, stderr io.Writer)
 		}
 		fmt.Fprintf(stdout, "regression corpus: %s\n", save)
 	}
-	if !res.Passed() {
+	switch {
+	case res.Interrupted:
+		fmt.Fprintln(stdout, "INTERRUPTED: not every fault was tried")
+		return 1
+	case !res.Passed():
 		fmt.Fprintln(stdout, "FAIL: the clean run diverged or a fault survived")
 		return 1
 	}

@@ -62,14 +62,22 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stdout, e.String())
 		}
 	}
+	if opts.ClockSkew < 0 {
+		fmt.Fprintf(stderr, "eniconform serve: --clock-skew must not be negative, not %s\n", opts.ClockSkew)
+		return 2
+	}
 	h, err := emulator.New(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "eniconform serve: %v\n", err)
 		return 2
 	}
+	if _, _, err := net.SplitHostPort(*addr); err != nil {
+		fmt.Fprintf(stderr, "eniconform serve: --addr must be host:port, not %q\n", *addr)
+		return 2
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		fmt.Fprintf(stderr, "eniconform serve: %v\n", err)
+		fmt.Fprintf(stderr, "eniconform serve: --addr %s: %v\n", *addr, err)
 		return 1
 	}
 	out.Lock()
