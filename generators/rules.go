@@ -214,4 +214,3 @@ func (m mutation) single(e *Env) (*rapid.Generator[Case], error) {
 		return Case{Generator: "rule", Breaks: []string{m.rule}, Steps: []Step{st}}
 	}), nil
 }
-
