@@ -114,7 +114,7 @@ func (h *Harness) Text(f *Failure) string {
 		b.WriteString("  rule:     none: the request is valid and must succeed\n")
 	}
 	s := f.Outcome.Steps[f.Step]
-	fmt.Fprintf(&b, "  request:  %s\n", s.Sent)
+	fmt.Fprintf(&b, "  request:  %s\n", s.Sent())
 	fmt.Fprintf(&b, "  diff (-oracle +target):\n%s", indent(cmp.Diff(h.predicted(s), observed(s, h.Profile.Subject)), "    "))
 	for _, d := range f.Divergences {
 		fmt.Fprintf(&b, "    %s %s: want %s, got %s — %s\n", d.Kind, d.What, d.Want, d.Got, d.Why)

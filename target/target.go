@@ -43,9 +43,18 @@ type Conn struct {
 type Exchange struct {
 	Step     generators.Step    // with references and tokens substituted
 	Request  oracle.Request     // what a conforming server decodes from it
-	Sent     string             // the HTTP request on one line, signatures redacted
+	req      *http.Request      // as sent, for Sent
 	Observed oracle.Observation // what came back
 	Latency  time.Duration
+}
+
+// Sent renders the request on one line, signatures and tokens redacted
+// (computed on demand: only reports need it).
+func (x *Exchange) Sent() string {
+	if x.req == nil {
+		return "(not sent: the request could not be built)"
+	}
+	return wire.Redact(x.req)
 }
 
 // Session is the run of one case: it remembers the nonce and time of each
@@ -204,9 +213,7 @@ func (c *Conn) Prepare(ctx context.Context, s *Session, st generators.Step) *Pen
 	call := c.call(st, p.now, p.nonce)
 	p.httpReq, p.err = call.HTTPRequest(ctx, c.URL)
 	p.Request = c.expect(&call, st, s, p.now)
-	if p.err == nil {
-		p.Sent = wire.Redact(p.httpReq)
-	}
+	p.req = p.httpReq
 	return p
 }
 

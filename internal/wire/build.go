@@ -29,7 +29,7 @@ func (c *Call) Expect() oracle.Request {
 	p := c.profile()
 	req := oracle.Request{Method: c.method(), Scheme: c.Scheme, Accept: c.accept(), Sig: c.expectSig()}
 	if c.Scheme != oracle.V3 {
-		w := c.v1Wire(p)
+		w := c.wireV1(p)
 		req.Params, req.TooLarge = w.all, tooLarge(p, w.body)
 		switch {
 		case req.TooLarge:
@@ -43,7 +43,7 @@ func (c *Call) Expect() oracle.Request {
 		}
 		return req
 	}
-	parts := c.v3Parts(p, c.host)
+	parts := c.partsV3(p)
 	req.Params = maps.Clone(parts.query)
 	req.TooLarge = tooLarge(p, parts.body)
 	if !req.TooLarge && parts.body != "" {
@@ -86,6 +86,24 @@ func (c *Call) putCommon(params map[string]string, name, value string) {
 	if !c.omitted(name) {
 		params[name] = value
 	}
+}
+
+// wireV1 is the V1 layout HTTPRequest signed, or a new one. A Call is not
+// changed between HTTPRequest and Expect.
+func (c *Call) wireV1(p *spec.Profile) v1Wire {
+	if c.built != nil {
+		return *c.built
+	}
+	return c.v1Wire(p)
+}
+
+// partsV3 is the ACS3 request HTTPRequest signed, or a new one for the
+// host it signed.
+func (c *Call) partsV3(p *spec.Profile) v3Parts {
+	if c.parts != nil {
+		return *c.parts
+	}
+	return c.v3Parts(p, c.host)
 }
 
 // v1Wire is where a V1 call puts its parameters.

@@ -37,7 +37,9 @@ type Call struct {
 	// spec.Default().
 	Profile *spec.Profile
 
-	host string // the host HTTPRequest signed (V3), for Expect
+	host  string   // the host HTTPRequest signed (V3), for Expect
+	built *v1Wire  // what HTTPRequest laid out and signed (V1), for Expect
+	parts *v3Parts // the same for V3
 }
 
 // Breakage deliberately breaks a request for the gateway rules.
@@ -139,6 +141,7 @@ func headerSafe(v string) bool {
 // v1Request builds a V1 request.
 func (c *Call) v1Request(ctx context.Context, p *spec.Profile, u *url.URL) (*http.Request, error) {
 	w := c.v1Wire(p)
+	c.built = &w
 	u.RawQuery = encodeParams(w.query)
 	req, err := newRequest(ctx, c.method(), u, w.body)
 	if err != nil {
@@ -153,6 +156,7 @@ func (c *Call) v1Request(ctx context.Context, p *spec.Profile, u *url.URL) (*htt
 // v3Request builds an ACS3 request.
 func (c *Call) v3Request(ctx context.Context, p *spec.Profile, u *url.URL) (*http.Request, error) {
 	parts := c.v3Parts(p, u.Host)
+	c.parts = &parts
 	u.RawQuery = encodeParams(parts.query)
 	req, err := newRequest(ctx, c.method(), u, parts.body)
 	if err != nil {
