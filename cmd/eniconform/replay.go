@@ -13,20 +13,12 @@ import (
 	"syscall"
 
 	"github.com/eniconform/eniconform/harness"
-	"github.com/eniconform/eniconform/suites"
 )
 
 // replayCommand runs saved cases again: a file, or every *.json in a
 // directory, against a target (the built-in emulator when none is given).
 func replayCommand(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("eniconform replay", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	o := &suites.Options{Out: stdout}
-	o.Register(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: eniconform replay FILE|DIR... [--target URL] [flags]\n\nRuns saved cases again and reports each divergence. Exit 0: all conform; 1: some diverge; 2: bad flags or files.")
-		fs.PrintDefaults()
-	}
+	fs, o := runFlags("replay", "usage: eniconform replay FILE|DIR... [--target URL] [flags]\n\nRuns saved cases again and reports each divergence. Exit 0: all conform; 1: some diverge; 2: bad flags or files.", stdout, stderr)
 	files, flagArgs := splitArgs(args)
 	if err := fs.Parse(flagArgs); err != nil {
 		return map[bool]int{true: 0, false: 2}[err == flag.ErrHelp]
