@@ -98,7 +98,6 @@ func (h *Harness) step(ctx context.Context, sess *target.Session, st generators.
 
 	x := pend.Send(p.RecordsNonce)
 
-	jp := p
 	divs := h.Model.Check(&before, &p, &x.Observed)
 	if len(divs) > 0 && h.fitsLater(before, pend, fl, &p, &x.Observed) {
 		divs = nil // the answer fits an order with requests that started later first
@@ -112,7 +111,7 @@ func (h *Harness) step(ctx context.Context, sess *target.Session, st generators.
 		h.state = h.Model.Settle(h.state, &p, &x.Observed) // a listing taken alone in its lane is exact
 	}
 	h.flights.end(fl)
-	return StepResult{Exchange: x, Prediction: jp, Divergences: divs}
+	return StepResult{Exchange: x, Prediction: p, Divergences: divs}
 }
 
 // fitsLater reports whether an answer that diverged from its prediction
