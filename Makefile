@@ -8,9 +8,11 @@ PKGS := ./...
 run:
 	$(GO) run ./cmd/eniconform run
 
-# The project's own tests, then a few seconds of fuzzing of the parsers.
+# The project's own tests, the concurrency tests under the race detector,
+# then a few seconds of fuzzing of the parsers.
 test: vet
 	$(GO) test -count=1 $(PKGS)
+	$(GO) test -race -count=1 -run 'TestConcurrentClients|TestModelFollowsTheEmulatorUnderConcurrency' ./emulator ./harness
 	$(GO) test -run='^$$' -fuzz=FuzzParseRequest -fuzztime=5s ./internal/wire
 	$(GO) test -run='^$$' -fuzz=FuzzHandler -fuzztime=5s ./emulator
 
