@@ -86,7 +86,7 @@ func (e *Env) homesOf(key, owner string) []Home {
 	var out []Home
 	w := e.World
 	for _, sw := range w.VSwitches {
-		vpc := e.vpc(sw.VPC)
+		vpc := e.state.VPC(sw.VPC)
 		if vpc == nil || vpc.Owner != owner {
 			continue
 		}
@@ -102,15 +102,6 @@ func (e *Env) homesOf(key, owner string) []Home {
 	return out
 }
 
-func (e *Env) vpc(id string) *oracle.VPC {
-	for i := range e.World.VPCs {
-		if e.World.VPCs[i].ID == id {
-			return &e.World.VPCs[i]
-		}
-	}
-	return nil
-}
-
 // measure fills in a home's rooms, as the oracle counts them in the
 // world's initial state.
 func (e *Env) measure(h *Home) {
@@ -121,24 +112,6 @@ func (e *Env) measure(h *Home) {
 func (e *Env) sgRoom(g oracle.SecurityGroup) int {
 	_, room, _ := e.state.Room(g.Owner, g.Region, g.ID, "")
 	return room
-}
-
-func (e *Env) region(id string) *oracle.Region {
-	for i := range e.World.Regions {
-		if e.World.Regions[i].ID == id {
-			return &e.World.Regions[i]
-		}
-	}
-	return nil
-}
-
-func (e *Env) vswitch(id string) *oracle.VSwitch {
-	for i := range e.World.VSwitches {
-		if e.World.VSwitches[i].ID == id {
-			return &e.World.VSwitches[i]
-		}
-	}
-	return nil
 }
 
 // homesWhere returns the homes that satisfy keep.
@@ -159,7 +132,7 @@ func (e *Env) foreignIDs(h Home, vswitches bool) []string {
 	visible := func(owner, region string) bool { return owner == h.Owner && region == h.Region }
 	if vswitches {
 		for _, sw := range e.World.VSwitches {
-			if vpc := e.vpc(sw.VPC); !visible(vpc.Owner, vpc.Region) {
+			if vpc := e.state.VPC(sw.VPC); !visible(vpc.Owner, vpc.Region) {
 				out = append(out, sw.ID)
 			}
 		}

@@ -112,7 +112,7 @@ var mutations = []mutation{
 	}},
 	{rule: "ref.region-not-found", touches: "RegionId", apply: func(e *Env, t *rapid.T, st *Step, h Home) {
 		st.Params["RegionId"] = rapid.SampledFrom([]string{"cn-nowhere", "ap-southeast-1", "us-west-9", "CN-HANGZHOU", h.VSwitch.Zone, h.Region + " "}).
-			Filter(func(r string) bool { return e.region(r) == nil }).Draw(t, "RegionId")
+			Filter(func(r string) bool { return e.state.Region(r) == nil }).Draw(t, "RegionId")
 	}},
 	{rule: "ref.vswitch-not-found", touches: "VSwitchId", combine: combinable, apply: func(e *Env, t *rapid.T, st *Step, h Home) {
 		st.Params["VSwitchId"] = unknownID(t, "vsw-", e.foreignIDs(h, true), "VSwitchId")

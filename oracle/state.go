@@ -130,6 +130,12 @@ func (s State) World() *World { return s.ix.world }
 // Account returns the account of an AccessKeyId, or nil.
 func (s State) Account(accessKeyID string) *Account { return s.ix.accounts[accessKeyID] }
 
+// Region returns the declared region of an ID, or nil.
+func (s State) Region(id string) *Region { return s.ix.regions[id] }
+
+// VPC returns the declared VPC of an ID, or nil.
+func (s State) VPC(id string) *VPC { return s.ix.vpcs[id] }
+
 // quota is the ENI quota of owner in region.
 func (s State) quota(owner, region string) int {
 	if q, ok := s.ix.mains[owner].ENIQuota[region]; ok {
