@@ -7,13 +7,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
-	"net/url"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/eniconform/eniconform/emulator"
 	"github.com/eniconform/eniconform/internal/wire"
+	"github.com/eniconform/eniconform/internal/wire/wiretest"
 	"github.com/eniconform/eniconform/oracle"
 	"github.com/eniconform/eniconform/spec"
 	"github.com/eniconform/eniconform/world"
@@ -51,7 +51,7 @@ func FuzzHandler(f *testing.F) {
 		}
 		for range 2 {
 			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, fuzzRequest(method, rawQuery, headers, body))
+			h.ServeHTTP(rec, wiretest.Request(method, rawQuery, headers, body))
 			resp := rec.Result()
 			if ct := resp.Header.Values("Content-Type"); len(ct) != 1 || ct[0] != p.ContentType("JSON") && ct[0] != p.ContentType("XML") {
 				t.Fatalf("Content-Type %q", ct)
@@ -62,22 +62,6 @@ func FuzzHandler(f *testing.F) {
 			}
 		}
 	})
-}
-
-// fuzzRequest builds a server-side request from the fuzzer's parts.
-func fuzzRequest(method, rawQuery, headers string, body []byte) *http.Request {
-	r := &http.Request{Method: method, URL: &url.URL{Path: "/", RawQuery: rawQuery}, Header: http.Header{},
-		Host: "127.0.0.1:8080", Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body))}
-	for line := range strings.SplitSeq(headers, "\n") {
-		name, value, _ := strings.Cut(line, ":")
-		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
-		if strings.EqualFold(name, "Host") {
-			r.Host = value
-		} else if name != "" {
-			r.Header.Add(name, value)
-		}
-	}
-	return r
 }
 
 // signedSeeds returns correctly signed requests of every shape, split into
@@ -134,7 +118,7 @@ func TestSignedSeedsSucceed(t *testing.T) {
 			t.Fatal(err)
 		}
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, fuzzRequest(seed[0], seed[1], seed[2], []byte(seed[3])))
+		h.ServeHTTP(rec, wiretest.Request(seed[0], seed[1], seed[2], []byte(seed[3])))
 		mustSucceed(t, seed[0]+" "+seed[1], wire.ParseResponse(spec.Default(), "", rec.Result(), nil))
 	}
 }

@@ -2,12 +2,11 @@ package wire
 
 import (
 	"bytes"
-	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/eniconform/eniconform/internal/wire/wiretest"
 	"github.com/eniconform/eniconform/oracle"
 	"github.com/eniconform/eniconform/spec"
 )
@@ -39,7 +38,7 @@ func FuzzParseRequest(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, method, rawQuery, headers string, body []byte) {
 		for _, p := range []*spec.Profile{spec.Default(), small} {
-			checkParse(t, p, fuzzRequest(method, rawQuery, headers, body), len(body))
+			checkParse(t, p, wiretest.Request(method, rawQuery, headers, body), len(body))
 		}
 	})
 }
@@ -69,22 +68,6 @@ func checkParse(t *testing.T, p *spec.Profile, r *http.Request, bodyLen int) {
 	_ = Redact(r)
 }
 
-// fuzzRequest builds a server-side request from the fuzzer's parts.
-func fuzzRequest(method, rawQuery, headers string, body []byte) *http.Request {
-	r := &http.Request{Method: method, URL: &url.URL{Path: "/", RawQuery: rawQuery}, Header: http.Header{},
-		Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body))}
-	for line := range strings.SplitSeq(headers, "\n") {
-		name, value, _ := strings.Cut(line, ":")
-		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
-		if strings.EqualFold(name, "Host") {
-			r.Host = value
-			continue
-		}
-		r.Header.Add(name, value)
-	}
-	return r
-}
-
 // splitCapture splits a raw capture into the fuzzer's parts.
 func splitCapture(t testing.TB, raw []byte) (string, string, string, []byte) {
 	head, body, _ := bytes.Cut(raw, []byte("\n\n"))
@@ -102,7 +85,7 @@ func splitCapture(t testing.TB, raw []byte) (string, string, string, []byte) {
 func TestFuzzSeedsVerify(t *testing.T) {
 	for _, c := range loadCaptures(t) {
 		method, query, headers, body := splitCapture(t, c.raw)
-		in := parse(t, fuzzRequest(method, query, headers, body))
+		in := parse(t, wiretest.Request(method, query, headers, body))
 		if got := in.Verify(captureSecret); got != oracle.SigValid {
 			t.Errorf("%s: Verify = %v, want SigValid", c.name, got)
 		}
