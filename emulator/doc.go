@@ -3,7 +3,10 @@
 // (ParseRequest, then Inbound.Verify with the secret of its AccessKeyId),
 // predicted, answered and learned by an oracle.Model, and rendered by
 // wire.Render; the emulator adds only the server's free choices (RequestId,
-// ENI ID, MAC, address), the clock and the memory of accepted nonces.
+// ENI ID, MAC, address), the clock and the memory of accepted nonces
+// (nonce.go: compact, capped; a full memory answers Throttling). What the
+// oracle never sees gets the profile's envelope too (refusal.go): headers
+// over 64 KiB, and what net/http refuses before the handler.
 //
 // Entry points:
 //   - New(Options) → *Handler: an http.Handler for a profile and a world;

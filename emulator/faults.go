@@ -314,7 +314,7 @@ var faults = []Fault{
 			p.Gateway.TimestampWindowS = max(p.Gateway.TimestampWindowS, int(staleWindow/time.Second))
 		}},
 	{Name: "nonce-replay-accepted", Family: "gateway", Doc: "a SignatureNonce used a moment ago is accepted again (nonces are never remembered)",
-		Setup: true, request: func(_ *Handler, r *oracle.Request) { r.NonceSeen = time.Time{} }},
+		Setup: true, request: func(_ *Handler, r *oracle.Request) { r.NonceUntil = time.Time{} }},
 	{Name: "not-found-as-400", Family: "references", Doc: "every NotFound error is answered with HTTP 400 instead of 404",
 		answer: func(_ *Handler, _ *oracle.Request, _ *oracle.Prediction, o *oracle.Observation) {
 			if o.Status == http.StatusNotFound {

@@ -273,3 +273,21 @@ func TestDescribeFiltersAndPages(t *testing.T) {
 		t.Errorf("by ID: %v", got)
 	}
 }
+
+// An ACS3 request whose x-acs-security-token (or any x-acs-* header) is not
+// in SignedHeaders is refused with IncompleteSignature, whatever else it
+// says: the token says whose credentials sign the request.
+func TestUnsignedACSHeaderRefused(t *testing.T) {
+	srv := start(t, emulator.Options{})
+	for _, name := range []string{"x-acs-security-token", "X-Acs-Anything"} {
+		c := call(wire.ActionDescribe)
+		c.Scheme = oracle.V3
+		req, err := c.HTTPRequest(t.Context(), srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set(name, "added after signing")
+		resp, err := client.Do(req)
+		mustFail(t, name+" unsigned", wire.ParseResponse(spec.Default(), c.Action, resp, err), code(t, "gateway.incomplete-signature"))
+	}
+}

@@ -71,6 +71,7 @@ type Handler struct {
 	seed    uint64
 	hooks   hooks
 	faults  []string // the planted faults, by name
+	refuse  refusals // the rules of the answers besides the oracle's
 
 	mu     sync.Mutex // guards the fields below
 	state  oracle.State
@@ -107,6 +108,10 @@ func New(opts Options) (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
+	refs, err := refusalsOf(p)
+	if err != nil {
+		return nil, err
+	}
 	w := opts.World
 	if w == nil {
 		w = world.Default()
@@ -116,7 +121,7 @@ func New(opts Options) (*Handler, error) {
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
 	h := &Handler{profile: p, model: m, initial: s, state: s, now: opts.Now, log: opts.Log, seed: opts.Seed,
-		nonces: nonces{window: p.Gateway.NonceWindow()}}
+		nonces: newNonces(max(p.Gateway.NonceWindow(), p.Gateway.TimestampWindow()), maxNonces), refuse: refs}
 	h.hooks, h.faults = plantHooks(h, fs), slices.Clone(opts.Faults)
 	if h.now == nil {
 		h.now = time.Now
@@ -168,7 +173,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // decode parses r as the gateway sees it and verifies its signature with
 // the secret of its AccessKeyId. A body that cannot be read is treated like
-// one that is too large: its query is kept, the body dropped.
+// one that is too large: its query is kept, the body dropped. A request
+// line and header block over maxHeaderBytes is too large as well (decision
+// header-limit).
 func (h *Handler) decode(r *http.Request) oracle.Request {
 	in, err := wire.ParseRequest(r, h.profile)
 	if err != nil {
@@ -177,6 +184,9 @@ func (h *Handler) decode(r *http.Request) oracle.Request {
 		if in, err = wire.ParseRequest(bodiless, h.profile); err != nil {
 			in = &wire.Inbound{Request: oracle.Request{Method: r.Method, Params: map[string]string{}}}
 		}
+		in.Request.TooLarge = true
+	}
+	if headerBytes(r) > maxHeaderBytes {
 		in.Request.TooLarge = true
 	}
 	if a := h.initial.Account(in.Request.Get(wire.ParamAccessKeyID)); a != nil {
@@ -192,12 +202,15 @@ func (h *Handler) step(req *oracle.Request) (oracle.Prediction, oracle.Observati
 	defer h.mu.Unlock()
 	nonce, hasNonce := req.Param(wire.ParamSignatureNonce)
 	if hasNonce {
-		req.NonceSeen = h.nonces.seen(nonce)
+		req.NonceUntil = h.nonces.seen(nonce, req.Now)
 	}
 	if h.hooks.request != nil {
 		h.hooks.request(req)
 	}
 	p := h.model.Predict(&h.state, req)
+	if p.RecordsNonce && hasNonce && h.nonces.full(req.Now) {
+		return h.throttled(&p)
+	}
 	obs := h.model.Answer(&h.state, &p, h.choose())
 	if h.hooks.answer != nil {
 		h.hooks.answer(req, &p, &obs)
@@ -208,7 +221,7 @@ func (h *Handler) step(req *oracle.Request) (oracle.Prediction, oracle.Observati
 		h.state = h.model.Next(h.state, &p, &obs)
 	}
 	if p.RecordsNonce && hasNonce {
-		h.nonces.remember(nonce, req.Now)
+		h.nonces.remember(nonce, p.NonceUntil)
 	}
 	return p, obs
 }

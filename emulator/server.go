@@ -12,12 +12,17 @@ import (
 
 // The limits of every server that serves a Handler. A request's body is
 // limited separately, by the profile's max_request_bytes (package wire).
+// The Handler refuses a request line and headers over maxHeaderBytes with
+// the error envelope in the request's format; net/http reads up to
+// readHeaderBytes before refusing them itself (then the envelope is in the
+// default format: decision header-limit).
 const (
 	readHeaderTimeout = 10 * time.Second
 	readTimeout       = 30 * time.Second
 	writeTimeout      = 30 * time.Second
 	idleTimeout       = 2 * time.Minute
 	maxHeaderBytes    = 64 << 10
+	readHeaderBytes   = 4 * maxHeaderBytes
 	shutdownGrace     = 10 * time.Second // how long Serve waits for in-flight requests
 )
 
@@ -56,7 +61,9 @@ func (s *Server) Close() { _ = s.run.stop(context.Background()) }
 // in-flight requests finish (for at most 10 s) and returns nil. It returns
 // the error that stopped the server otherwise. The server bounds the time
 // to read a request's headers (10 s) and the whole request (30 s), to write
-// an answer (30 s), idle connections (2 min) and headers (64 KiB).
+// an answer (30 s), idle connections (2 min) and headers (64 KiB). What
+// net/http refuses by itself (a malformed request line, 431, 505, …) gets
+// the API's error envelope too (decision unreadable-http).
 func Serve(ctx context.Context, ln net.Listener, h *Handler) error {
 	run := serve(ln, h)
 	select {
@@ -86,15 +93,17 @@ type serving struct {
 	fresh map[net.Conn]bool // connections that have not sent a request yet
 }
 
-// serve starts serving h on ln with the limits above.
-func serve(ln net.Listener, h http.Handler) *serving {
+// serve starts serving h on ln with the limits above, on connections
+// whose plain-text refusals by net/http become error envelopes.
+func serve(ln net.Listener, h *Handler) *serving {
 	s := &serving{ln: ln, done: make(chan struct{}), fresh: map[net.Conn]bool{}}
-	s.srv = &http.Server{Handler: h, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
-		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout, MaxHeaderBytes: maxHeaderBytes, ConnState: s.track,
+	s.srv = &http.Server{Handler: marking(h), ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
+		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout, MaxHeaderBytes: readHeaderBytes, ConnState: s.track,
+		ConnContext:                  withConn,
 		DisableGeneralOptionsHandler: true} // "OPTIONS *" gets the error envelope too, not net/http's empty 200
 	go func() {
 		defer close(s.done)
-		s.err = s.srv.Serve(ln)
+		s.err = s.srv.Serve(envelopeListener{Listener: ln, h: h})
 	}()
 	return s
 }

@@ -96,7 +96,7 @@ func (h *Harness) step(ctx context.Context, sess *target.Session, st generators.
 	h.state, f = h.Model.Begin(h.state, &p)
 	h.mu.Unlock()
 
-	x := pend.Send(p.RecordsNonce)
+	x := pend.Send(p.NonceUntil)
 
 	divs := h.Model.Check(&before, &p, &x.Observed)
 	if len(divs) > 0 && h.fitsLater(before, pend, fl, &p, &x.Observed) {

@@ -240,8 +240,8 @@ func checkTimestampExpired(e *eval) verdict {
 
 func checkNonce(e *eval) verdict {
 	_, ok := e.param("SignatureNonce")
-	seen := e.r.NonceSeen
-	return when(ok && !seen.IsZero() && e.r.Now.Sub(seen) < e.m.Spec.Gateway.NonceWindow())
+	until := e.r.NonceUntil
+	return when(ok && !until.IsZero() && !e.r.Now.After(until))
 }
 
 func checkRAMAction(e *eval) verdict {

@@ -101,7 +101,7 @@ var ruleCases = map[string]func(t testing.TB, m *oracle.Model) (oracle.State, *o
 	},
 	"gateway.nonce-reused": func(t testing.TB, _ *oracle.Model) (oracle.State, *oracle.Request) {
 		r := create()
-		r.NonceSeen = now.Add(-time.Minute)
+		r.NonceUntil = now.Add(14 * time.Minute)
 		return state(t), r
 	},
 	"account.not-found":                stateless("AccessKeyId", "test-expired"),

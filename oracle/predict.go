@@ -101,8 +101,11 @@ type Prediction struct {
 	// Replay is set for an idempotent replay: the ID that must come back.
 	Replay string
 	// RecordsNonce tells whether the request's SignatureNonce is remembered
-	// from now on (it passed signature verification).
+	// from now on (it passed signature verification); NonceUntil says until
+	// when (decision nonce-recorded-after-signature). A later request with
+	// the same nonce carries it as Request.NonceUntil.
 	RecordsNonce bool
+	NonceUntil   time.Time
 
 	ev    eval // what Predict looked up, for Check and Next
 	fixed bool // a violated rule does not depend on state: the request fails in every state
@@ -156,8 +159,27 @@ func (m *Model) Predict(s *State, r *Request) Prediction {
 		p.Replay = e.replay.ID
 	}
 	p.RecordsNonce = p.Winner == nil || p.Winner.Rank > m.nonceRank
+	if p.RecordsNonce {
+		p.NonceUntil = m.nonceUntil(&e)
+	}
 	p.ev = e
 	return p
+}
+
+// nonceUntil is until when a server remembers the nonce of a request it
+// accepted past the signature: the request's Timestamp plus the nonce
+// window, or the timestamp window if that is longer, so that the timestamp
+// rule refuses the request once its nonce is forgotten and no signed
+// request is accepted twice. A request whose Timestamp does not parse
+// (which only a profile with the timestamp rules switched off lets
+// through) counts from its arrival.
+func (m *Model) nonceUntil(e *eval) time.Time {
+	g := &m.Spec.Gateway
+	from := e.r.Now
+	if e.tsOK {
+		from = e.ts
+	}
+	return from.Add(max(g.NonceWindow(), g.TimestampWindow()))
 }
 
 // format chooses the response format (decision format-choice).

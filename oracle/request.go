@@ -42,14 +42,18 @@ const (
 // Action, Version, Timestamp, SignatureNonce, AccessKeyId and Signature) and
 // API ones under their wire names. An absent parameter has no key.
 type Request struct {
-	Method    string // HTTP method
-	Scheme    Scheme
-	Params    map[string]string
-	Accept    string    // the Accept header, for the response format
-	Sig       SigStatus // whether the signature verifies
-	TooLarge  bool      // the body exceeded the gateway's max_request_bytes (its parameters are dropped)
-	NonceSeen time.Time // when this SignatureNonce was last accepted; zero if never
-	Now       time.Time // the server's clock when the request arrived
+	Method   string // HTTP method
+	Scheme   Scheme
+	Params   map[string]string
+	Accept   string    // the Accept header, for the response format
+	Sig      SigStatus // whether the signature verifies
+	TooLarge bool      // the request exceeded the gateway's limits: a body over max_request_bytes (its parameters are dropped) or a header block over the server's limit
+	Now      time.Time // the server's clock when the request arrived
+	// NonceUntil is until when the server remembers this SignatureNonce
+	// from an earlier request that recorded it (that request's
+	// Prediction.NonceUntil); zero if it remembers none. The nonce is used
+	// while Now is not after it.
+	NonceUntil time.Time
 }
 
 // Param returns the value of a parameter; an empty value counts as absent

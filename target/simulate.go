@@ -69,7 +69,7 @@ func (c *Conn) Simulate(m *oracle.Model, s oracle.State, cs generators.Case, now
 		p := m.Predict(&s, &x.Request)
 		x.Observed = m.Answer(&s, &p, choice(s, i))
 		s = m.Settle(m.Next(s, &p, &x.Observed), &p, &x.Observed)
-		sess.record(nonce, at, p.RecordsNonce, &x, c.Profile.Subject)
+		sess.record(nonce, p.NonceUntil, &x, c.Profile.Subject)
 		out = append(out, Simulated{x, p})
 	}
 	return out, s

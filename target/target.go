@@ -57,14 +57,14 @@ func (x *Exchange) Sent() string {
 	return wire.Redact(x.req)
 }
 
-// Session is the run of one case: it remembers the nonce and time of each
-// step, the ENIs created, and makes ClientTokens unique to the run so that
-// cases never see each other's tokens. One Session per case run; not for
-// concurrent use.
+// Session is the run of one case: it remembers the nonce of each step and
+// until when the server remembers it (zero: it does not), the ENIs created,
+// and makes ClientTokens unique to the run so that cases never see each
+// other's tokens. One Session per case run; not for concurrent use.
 type Session struct {
 	run     string // unique to the harness run
 	nonces  []string
-	times   []time.Time
+	until   []time.Time
 	created []string // per step: the ENI it created, or ""
 	steps   []generators.Step
 	tokens  map[string]string
@@ -171,8 +171,8 @@ func (c *Conn) expect(call *wire.Call, st generators.Step, s *Session, now time.
 	if st.Send.WrongSecret && req.Sig == oracle.SigValid {
 		req.Sig = oracle.SigMismatch
 	}
-	if n := st.Send.ReuseNonceOf; n > 0 && n <= len(s.times) {
-		req.NonceSeen = s.times[n-1] // zero when the server did not remember it
+	if n := st.Send.ReuseNonceOf; n > 0 && n <= len(s.until) {
+		req.NonceUntil = s.until[n-1] // zero when the server did not remember it
 	}
 	return req
 }
@@ -218,10 +218,11 @@ func (c *Conn) Prepare(ctx context.Context, s *Session, st generators.Step) *Pen
 }
 
 // Send sends a prepared step and returns the exchange; it never fails: a
-// transport error is an Unknown observation. recordsNonce tells the session
-// whether the server remembers this step's nonce (the prediction says), so
-// that a later step reusing it expects SignatureNonceUsed only then.
-func (p *Pending) Send(recordsNonce bool) Exchange {
+// transport error is an Unknown observation. nonceUntil tells the session
+// until when the server remembers this step's nonce (the prediction's
+// NonceUntil; zero if it does not), so that a later step reusing it expects
+// SignatureNonceUsed only then.
+func (p *Pending) Send(nonceUntil time.Time) Exchange {
 	x := p.Exchange
 	start := time.Now()
 	if p.err != nil {
@@ -231,17 +232,14 @@ func (p *Pending) Send(recordsNonce bool) Exchange {
 		x.Observed = wire.ParseResponse(p.conn.Profile, x.Step.Action, resp, err)
 	}
 	x.Latency = time.Since(start)
-	p.sess.record(p.nonce, p.now, recordsNonce, &x, p.conn.Profile.Subject)
+	p.sess.record(p.nonce, nonceUntil, &x, p.conn.Profile.Subject)
 	return x
 }
 
 // record notes what a step used and created.
-func (s *Session) record(nonce string, now time.Time, recordsNonce bool, x *Exchange, subject string) {
+func (s *Session) record(nonce string, nonceUntil time.Time, x *Exchange, subject string) {
 	s.nonces = append(s.nonces, nonce)
-	if !recordsNonce {
-		now = time.Time{} // the server forgot it: a reuse is no reuse
-	}
-	s.times = append(s.times, now)
+	s.until = append(s.until, nonceUntil)
 	id := ""
 	if x.Step.Action == subject && x.Observed.Kind == oracle.Answered && !x.Observed.Failed() {
 		id = x.Observed.NetworkInterfaceID

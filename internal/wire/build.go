@@ -23,7 +23,7 @@ func padding(n int) string { return padParam + "=" + strings.Repeat("x", n) }
 // ones under their wire names, omitted ones absent), Accept, TooLarge and
 // Sig (SigValid; SigMismatch with CorruptSignature, an omitted Signature or
 // a body too large to read; SigMalformed with MalformedAuth). Now and
-// NonceSeen are left zero. For V3 the signature covers the host, so Expect
+// NonceUntil are left zero. For V3 the signature covers the host, so Expect
 // describes the request of the last HTTPRequest call.
 func (c *Call) Expect() oracle.Request {
 	p := c.profile()

@@ -121,14 +121,21 @@ func (in *Inbound) add(name, value string) {
 }
 
 // unsigned reports whether the parsed Authorization breaks the profile's
-// rules: another algorithm, no x-acs-content-sha256 header, or a header of
-// p.Gateway.V3SignedHeaders present in the request but not signed.
+// rules: another algorithm, no x-acs-content-sha256 header, a header of
+// p.Gateway.V3SignedHeaders present in the request but not signed, or any
+// other x-acs-* header not signed (decision acs3-signs-every-x-acs-header:
+// x-acs-security-token above all, which says whose credentials these are).
 func (in *Inbound) unsigned(p *spec.Profile) bool {
 	if in.auth.algorithm != p.Gateway.V3Algorithm || len(headerValues(in.header, headerContentSHA256)) == 0 {
 		return true
 	}
 	for _, h := range p.Gateway.V3SignedHeaders {
 		if in.present(h) && !in.auth.signs(h) {
+			return true
+		}
+	}
+	for name := range in.header {
+		if len(name) >= len(acsHeaderPrefix) && strings.EqualFold(name[:len(acsHeaderPrefix)], acsHeaderPrefix) && !in.auth.signs(name) {
 			return true
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -108,7 +109,10 @@ func TestV3Malformed(t *testing.T) {
 			r.Header.Set(headerContentSHA256, strings.Repeat("0", 64))
 		}, oracle.SigMismatch},
 		{"spaces after commas", func(r *http.Request) { setAuth(r, ",", ", ") }, oracle.SigValid},
-		{"extra unsigned header", func(r *http.Request) { r.Header.Set("x-acs-extra", "1") }, oracle.SigValid},
+		{"an x-acs-* header not signed", func(r *http.Request) { r.Header.Set("x-acs-extra", "1") }, oracle.SigMalformed},
+		{"x-acs-security-token not signed", func(r *http.Request) { r.Header.Set(headerSecurityToken, "tok") }, oracle.SigMalformed},
+		{"x-acs-security-token signed", func(r *http.Request) { resign(t, r, headerSecurityToken, "tok") }, oracle.SigValid},
+		{"another unsigned header", func(r *http.Request) { r.Header.Set("X-Forwarded-For", "10.0.0.1") }, oracle.SigValid},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			req := mustRequest(t, v3Call(), "http://127.0.0.1:8080")
@@ -123,6 +127,21 @@ func TestV3Malformed(t *testing.T) {
 
 func setAuth(r *http.Request, old, new string) {
 	r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), old, new, 1))
+}
+
+// resign adds the header name: value to an ACS3 request of v3Call and signs
+// it too, in sorted SignedHeaders order as the SDKs do.
+func resign(t *testing.T, r *http.Request, name, value string) {
+	t.Helper()
+	r.Header.Set(name, value)
+	in := parse(t, r)
+	names := append(strings.Split(in.auth.signedHeaders, ";"), name)
+	slices.Sort(names)
+	in.auth.signedHeaders = strings.Join(names, ";")
+	canon := v3Canonical{method: r.Method, path: in.path, query: in.Request.Params, skip: func(k string) bool { return slices.Contains(in.notQuery, k) },
+		headers: in.signedHeaders(), signedHeaders: in.auth.signedHeaders, payload: r.Header.Get(headerContentSHA256)}
+	r.Header.Set("Authorization", "ACS3-HMAC-SHA256 Credential="+in.auth.credential+",SignedHeaders="+in.auth.signedHeaders+
+		",Signature="+signV3("testSecret", in.auth.algorithm, canon.bytes()))
 }
 
 // TestHTTPRequestErrors: calls that cannot be sent as asked are errors, and

@@ -42,6 +42,7 @@ const (
 	headerAuthorization = "Authorization"
 	headerContentSHA256 = "x-acs-content-sha256"
 	headerSecurityToken = "x-acs-security-token"
+	acsHeaderPrefix     = "x-acs-" // an ACS3 request signs every header named so
 	headerAccept        = "Accept"
 	headerContentType   = "Content-Type"
 	headerHost          = "host"
