@@ -7,12 +7,10 @@ import (
 )
 
 // choose draws the server's free values for one request; the caller holds
-// h.mu. The ENI ID is drawn again while the state says it was issued before.
+// h.mu. The ENI ID is the next of h.ids: it never repeats, and the handler
+// keeps no memory of the IDs it gave.
 func (h *Handler) choose() oracle.Choice {
-	c := oracle.Choice{RequestID: requestID(h.rand), MAC: mac(h.rand), IPOffset: h.rand.Uint64()}
-	for c.ENIID = eniID(h.rand); h.state.Issued(c.ENIID); c.ENIID = eniID(h.rand) {
-	}
-	return c
+	return oracle.Choice{RequestID: requestID(h.rand), MAC: mac(h.rand), IPOffset: h.rand.Uint64(), ENIID: h.ids.next()}
 }
 
 const (
@@ -32,15 +30,6 @@ func requestID(r *rand.Rand) string {
 	b[14] = '4'
 	b[19] = upperHex[8+r.IntN(4)]
 	return string(b[:])
-}
-
-// eniID returns "eni-" and 20 random characters of [0-9a-z].
-func eniID(r *rand.Rand) string {
-	b := []byte("eni-01234567890123456789")
-	for i := 4; i < len(b); i++ {
-		b[i] = base36[r.IntN(len(base36))]
-	}
-	return string(b)
 }
 
 // mac returns a random address under Alibaba's OUI, 00:16:3e:xx:xx:xx,

@@ -44,6 +44,6 @@ func ExampleNewServer() {
 		fmt.Println(*sdkErr.StatusCode, *sdkErr.Code)
 	}
 	// Output:
-	// 200 eni-nv18e4a59ujnzed701h9 Available
+	// 200 eni-hivgq4x8tngrfn2j9dg5 Available
 	// 404 InvalidVSwitchId.NotFound
 }

@@ -77,6 +77,7 @@ type Handler struct {
 	state  oracle.State
 	nonces nonces
 	rand   *rand.Rand
+	ids    eniIDs
 }
 
 // hooks are the seams for planted faults; nil hooks change nothing. They
@@ -130,6 +131,11 @@ func New(opts Options) (*Handler, error) {
 		h.seed = rand.Uint64() | 1
 	}
 	h.rand = rand.New(rand.NewPCG(h.seed, h.seed^0x9e3779b97f4a7c15))
+	taken := map[string]bool{}
+	for _, e := range s.World().ENIs {
+		taken[e.ID] = true
+	}
+	h.ids = newENIIDs(h.seed, taken)
 	return h, nil
 }
 
