@@ -283,7 +283,12 @@ func checkToken(e *eval) verdict {
 		return miss
 	}
 	e.readState = true
-	rec, ok := e.s.tokens.Lookup(tokenKey(e.owner, e.token))
+	e.tokOrd = e.s.book(e.owner).learned
+	rec, ok := e.s.token(e.owner, e.token)
+	if ok && e.s.tokensAfter(e.owner, rec) >= int64(e.m.Spec.Gateway.TokenRetention) {
+		e.forgettable = true // a target may have forgotten it (decision token-retention)
+		ok = e.remembered
+	}
 	switch {
 	case !ok:
 		return miss // an invalid token is never recorded, so it never gets here

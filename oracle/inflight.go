@@ -7,7 +7,9 @@ package oracle
 // the real answer.
 type InFlight struct {
 	placeholder string // the placeholder ENI of a create
-	token       string // its token's key, when Begin recorded one
+	owner       string // the main account of a create with a token
+	token       string // its token, when Begin recorded one
+	counted     bool   // Begin counted a token it may record without a record of its own
 	doubted     string // the ENI of a delete
 }
 
@@ -37,11 +39,7 @@ func (m *Model) mayTakeEffect(s State, p *Prediction) (State, InFlight) {
 		s = s.addENI(rec)
 		f.placeholder = placeholderID(s.seq) // addENI named it after the sequence number it took
 		if e.token != "" {
-			key := tokenKey(e.owner, e.token)
-			if _, taken := s.tokens.Lookup(key); !taken {
-				s.tokens = s.tokens.Set(key.String(), tokenRec{Hash: e.requestHash(), ID: f.placeholder})
-				f.token = key.String()
-			}
+			s, f = m.mayRecordToken(s, &e, f)
 		}
 	case "DeleteNetworkInterface":
 		if rec, ok := s.eni(e.r.Get("NetworkInterfaceId")); ok && rec.Owner == e.owner {
@@ -60,8 +58,11 @@ func (m *Model) End(s State, f InFlight) State {
 		if rec, ok := s.eni(f.placeholder); ok {
 			s = s.removeENI(rec)
 		}
-		if t, ok := s.tokens.Get(f.token); ok && t.ID == f.placeholder {
-			s.tokens = s.tokens.Delete(f.token)
+		if t, ok := s.token(f.owner, f.token); f.token != "" && ok && t.ID == f.placeholder {
+			s = s.dropToken(f.owner, f.token, -1)
+		}
+		if f.counted {
+			s = s.countPossible(f.owner, -1)
 		}
 	}
 	if f.doubted != "" {

@@ -7,6 +7,9 @@ package oracle
 // diverged, Next follows what the target says happened, so that later
 // predictions (and the cleanup) account for ENIs it created anyway.
 func (m *Model) Next(s State, p *Prediction, o *Observation) State {
+	if r := p.Remembered; r != nil && r.Replay != "" && o.NetworkInterfaceID == r.Replay {
+		p = r // the target still remembered the token: a replay
+	}
 	switch {
 	case o.Kind != Answered:
 		return m.unobserved(s, p)
@@ -55,7 +58,7 @@ func (m *Model) learnCreate(s State, p *Prediction, o *Observation) State {
 		s = s.addENI(rec) // new; an ID seen before is a replay, of an ENI that may be gone by now
 	}
 	if e.token != "" {
-		s.tokens = s.tokens.Set(tokenKey(e.owner, e.token).String(), tokenRec{Hash: e.requestHash(), ID: id})
+		s = m.learnToken(s, &e, id)
 	}
 	return s
 }
@@ -135,14 +138,9 @@ func (s State) settle(owner, region string, listed []ENIView) State {
 	gone := map[string]bool{}
 	for _, rec := range drop {
 		s = s.removeENI(rec)
-		gone[rec.ID] = true
+		gone[rec.ID] = placeholder(rec.ID)
 	}
-	s.tokens.Range(func(k string, t tokenRec) bool { // a token whose create never happened records nothing
-		if gone[t.ID] && placeholder(t.ID) {
-			s.tokens = s.tokens.Delete(k)
-		}
-		return true
-	})
+	s = s.dropUnmade(owner, gone)
 	for _, v := range listed { // in the listing's order, the creation order
 		if _, ok := s.eni(v.NetworkInterfaceID); ok || placeholder(v.NetworkInterfaceID) {
 			continue

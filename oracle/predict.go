@@ -100,6 +100,11 @@ type Prediction struct {
 	Lane string
 	// Replay is set for an idempotent replay: the ID that must come back.
 	Replay string
+	// Remembered is the prediction for a target that still remembers the
+	// request's ClientToken, when it may have forgotten it (decision
+	// token-retention); the prediction itself is for one that forgot. An
+	// answer that fits either conforms.
+	Remembered *Prediction
 	// RecordsNonce tells whether the request's SignatureNonce is remembered
 	// from now on (it passed signature verification); NonceUntil says until
 	// when (decision nonce-recorded-after-signature). A later request with
@@ -125,8 +130,20 @@ func (p *Prediction) Message() string {
 // Predict returns the expected outcome of r in s. It reads s and r and
 // changes neither.
 func (m *Model) Predict(s *State, r *Request) Prediction {
+	p := m.predict(s, r, false)
+	if p.ev.forgettable {
+		alt := m.predict(s, r, true)
+		p.Remembered = &alt
+	}
+	return p
+}
+
+// predict is Predict, a token that may be forgotten taken as remembered or
+// not.
+func (m *Model) predict(s *State, r *Request, remembered bool) Prediction {
 	p := Prediction{Action: r.Action(), Format: m.format(r)}
 	e := m.newEval(s, r)
+	e.remembered = remembered
 	stateful := false
 	rules := m.unknown
 	if e.action != nil {
@@ -220,6 +237,10 @@ type eval struct {
 	replay      *tokenRec     // an idempotent replay (same token, same parameters)
 	pending     *tokenRec     // the same, but the first create's outcome is unknown
 	readState   bool          // a check has read the lane's mutable state
+
+	tokOrd      int64 // the account's tokens learned so far: the new token's Ord
+	forgettable bool  // the token is recorded, but a target may have forgotten it
+	remembered  bool  // predict for a target that still remembers such a token
 }
 
 func (m *Model) newEval(s *State, r *Request) eval {

@@ -24,8 +24,9 @@ type State struct {
 	enis    pmap[*eniRec]  // known ENIs by ID (some may be doubtful); the records are never changed in place
 	ips     pmap[[]string] // ipKey(vswitch, ip) → the ENIs that may hold it (usedByOther for a non-ENI use); usually one
 	counts  pmap[span]     // counter key → [lo, hi]
-	tokens  pmap[tokenRec] // tokenKey(owner, token) → record (its ID a placeholder while pending)
-	issued  pmap[struct{}] // every ENI ID a target ever returned
+	tokens  pmap[tokenSet] // main account UID → its tokens, bounded (tokens.go)
+	issued  pmap[struct{}] // the ENI IDs a target returned lately (tokens.go)
+	older   pmap[struct{}] // the generation of issued IDs before
 	pending pmap[int]      // lane → creates of unknown outcome
 	doubts  pmap[int]      // ENI ID → deletes of it in flight or of unknown outcome
 	seq     int64          // creation order, for DescribeNetworkInterfaces
@@ -46,11 +47,6 @@ type eniRec struct {
 	// Maybe: the ENI may not exist; its create (placeholder ID) or its
 	// delete (real ID) was never observed.
 	Maybe bool
-}
-
-type tokenRec struct {
-	Hash string // the request's parameters, canonical
-	ID   string // the ENI it created; a placeholder while the create's outcome is unknown
 }
 
 // index is the immutable, looked-up form of a World.
@@ -161,7 +157,6 @@ func sgKey(sg string) pkey               { return pkey{"sg\x00", sg} }
 func vswKey(vsw string) pkey             { return pkey{"vsw\x00", vsw} }
 func unknownIPKey(vsw string) pkey       { return pkey{"unk\x00", vsw} }
 func ipKey(vsw, ip string) pkey          { return pkey{vsw, "\x00", ip} }
-func tokenKey(owner, token string) pkey  { return pkey{owner, "\x00", token} }
 
 // LaneOf names the partition of state that requests of owner in region read
 // and write. Requests in different lanes never affect each other's outcomes.
@@ -186,7 +181,7 @@ func (s State) addENI(e eniRec) State {
 		e.ID = placeholderID(s.seq)
 		s.pending = s.pending.Set(LaneOf(e.Owner, e.Region), s.pendingIn(e.Owner, e.Region)+1)
 	} else {
-		s.issued = s.issued.Set(e.ID, struct{}{})
+		s = s.issue(e.ID)
 	}
 	s.enis = s.enis.Set(e.ID, &e)
 	return s.count(e, 1)
@@ -392,8 +387,8 @@ func (s State) Dump() string {
 	s.eachENI(func(id string, e eniRec) bool { add("eni %s %+v", id, e); return true })
 	s.ips.Range(func(k string, ids []string) bool { add("ip %q %v", k, ids); return true })
 	s.counts.Range(func(k string, c span) bool { add("count %q [%d,%d]", k, c.lo, c.hi); return true })
-	s.tokens.Range(func(k string, t tokenRec) bool { add("token %q %q %s", k, t.Hash, t.ID); return true })
-	s.issued.Range(func(id string, _ struct{}) bool { add("issued %s", id); return true })
+	s.dumpTokens(add)
+	s.dumpIssued(add)
 	s.pending.Range(func(lane string, n int) bool { add("pending %s %d", lane, n); return true })
 	s.doubts.Range(func(id string, n int) bool { add("doubts %s %d", id, n); return true })
 	sort.Strings(lines)
@@ -405,9 +400,6 @@ func (s State) Pending(lane string) int {
 	n, _ := s.pending.Get(lane)
 	return n
 }
-
-// Issued reports whether a target has returned id before.
-func (s State) Issued(id string) bool { return s.issued.Has(id) }
 
 // Uncertain reports whether some outcome in the lane was not observed, so
 // that predictions there may allow more than one answer.

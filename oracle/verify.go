@@ -64,6 +64,9 @@ func (d Divergence) String() string {
 // Check compares what a target answered with the prediction p made in state
 // s, and returns every divergence (none when the answer conforms).
 func (m *Model) Check(s *State, p *Prediction, o *Observation) []Divergence {
+	if p.Remembered != nil && len(m.Check(s, p.Remembered, o)) == 0 {
+		return nil // the target still remembered the token (decision token-retention)
+	}
 	c := checker{m: m, s: s, p: p, o: o}
 	switch o.Kind {
 	case Unknown:

@@ -268,8 +268,8 @@ func (p *Profile) indexGateway() []error {
 		}
 	}
 	g := &p.Gateway
-	if g.TimestampLayout == "" || g.TimestampWindowS <= 0 || g.NonceWindowS <= 0 || g.MaxRequestBytes <= 0 {
-		errs = append(errs, errors.New("gateway: timestamp_layout, timestamp_window_seconds, nonce_window_seconds and max_request_bytes are required"))
+	if g.TimestampLayout == "" || g.TimestampWindowS <= 0 || g.NonceWindowS <= 0 || g.MaxRequestBytes <= 0 || g.TokenRetention <= 0 {
+		errs = append(errs, errors.New("gateway: timestamp_layout, timestamp_window_seconds, nonce_window_seconds, max_request_bytes and token_retention are required"))
 	}
 	for _, a := range p.actionByName {
 		a.accepts = map[string]bool{}

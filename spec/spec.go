@@ -67,6 +67,7 @@ type Gateway struct {
 	V3SignedHeaders  []string  `json:"v3_signed_headers"`
 	DefaultFormat    string    `json:"default_format"`
 	MaxRequestBytes  int64     `json:"max_request_bytes"`
+	TokenRetention   int       `json:"token_retention"` // tokens of a main account recorded after a token, at least, before it may be forgotten (decision token-retention)
 	Common           []*Common `json:"common"`
 }
 
