@@ -23,7 +23,7 @@ func (l *listing) page() []eniRec {
 
 func (m *Model) listing(s *State, p *Prediction) listing {
 	e := p.ev
-	l := listing{number: intParam(e.r, "PageNumber", 1), size: intParam(e.r, "PageSize", 10)}
+	l := listing{number: intParam(e.r, "PageNumber", 1), size: e.r.PageSize()}
 	if e.region == nil || e.owner == "" {
 		return l
 	}

@@ -63,6 +63,10 @@ func (r *Request) Param(name string) (string, bool) {
 	return v, ok && v != ""
 }
 
+// PageSize is the page a DescribeNetworkInterfaces asks for: its PageSize,
+// or 10 (the API's default) when it has none that is a number.
+func (r *Request) PageSize() int { return intParam(r, "PageSize", 10) }
+
 // Get returns the value of a parameter, "" when absent.
 func (r *Request) Get(name string) string { return r.Params[name] }
 

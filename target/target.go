@@ -229,7 +229,8 @@ func (p *Pending) Send(nonceUntil time.Time) Exchange {
 		x.Observed = oracle.Observation{Kind: oracle.Unknown, Problem: "building the request: " + p.err.Error()}
 	} else {
 		resp, err := p.conn.Client.Do(p.httpReq)
-		x.Observed = wire.ParseResponse(p.conn.Profile, x.Step.Action, resp, err)
+		limit := wire.BodyLimit(p.conn.Profile, x.Step.Action, x.Request.PageSize())
+		x.Observed = wire.ParseResponseWithin(p.conn.Profile, x.Step.Action, limit, resp, err)
 	}
 	x.Latency = time.Since(start)
 	p.sess.record(p.nonce, nonceUntil, &x, p.conn.Profile.Subject)

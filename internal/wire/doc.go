@@ -11,8 +11,10 @@
 //     SignatureVersion, a corrupted signature, a malformed Authorization, a
 //     padded body).
 //   - Call.Expect: the oracle.Request a correct server decodes from it.
-//   - ParseResponse: a target's answer as an oracle.Observation, classified
-//     Answered, Garbled or Unknown.
+//   - ParseResponse, ParseResponseWithin: a target's answer as an
+//     oracle.Observation, classified Answered, Garbled or Unknown, reading
+//     no more of the body than BodyLimit says a conforming answer needs
+//     (64 KiB; a Describe page, 7 KiB an entry).
 //
 // Server side:
 //   - ParseRequest: any incoming request decoded into an Inbound

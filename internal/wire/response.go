@@ -14,24 +14,29 @@ import (
 	"github.com/eniconform/eniconform/spec"
 )
 
-// Limits on what ParseResponse reads and keeps.
-const (
-	MaxBodyKept   = 64 << 10 // Observation.Body keeps at most this much of the body
-	maxBodyParsed = 16 << 20 // a longer body is not parsed
-)
+// MaxBodyKept is how much of the body Observation.Body keeps.
+const MaxBodyKept = 64 << 10
 
-// ParseResponse turns a target's answer to a request for action (resp and
-// err as http.Client.Do returned them) into an Observation. It reads and
-// closes the body. A transport error or a status ≥ 500 is Unknown (Problem
-// says what; a 5xx body is still parsed when possible). A 2xx or 4xx whose
-// body is empty, HTML, not valid JSON or XML, or a 4xx without Code is
-// Garbled, with Problem; any other status is Garbled too. Everything else is
-// Answered with every field the body carries. Format is what the body
-// parsed as ("JSON" or "XML"), whatever the Content-Type said; ContentType
-// is kept as sent and Body holds the first MaxBodyKept bytes. Problem never
-// contains a signature: URLs in transport errors are redacted. p is not
-// consulted yet and may be nil.
+// ParseResponse is ParseResponseWithin with the limit for the largest page
+// the profile allows: BodyLimit(p, action, 0).
 func ParseResponse(p *spec.Profile, action string, resp *http.Response, err error) oracle.Observation {
+	return ParseResponseWithin(p, action, BodyLimit(p, action, 0), resp, err)
+}
+
+// ParseResponseWithin turns a target's answer to a request for action (resp
+// and err as http.Client.Do returned them) into an Observation. It reads at
+// most limit bytes of the body, as they come, and closes it: a longer body
+// is Garbled ("body longer than N bytes") and the rest is never read (the
+// client's connection is closed, not drained). A transport error or a
+// status ≥ 500 is Unknown (Problem says what; a 5xx body is still parsed
+// when possible). A 2xx or 4xx whose body is empty, HTML, not valid JSON or
+// XML, or a 4xx without Code is Garbled, with Problem; any other status is
+// Garbled too. Everything else is Answered with every field the body
+// carries. Format is what the body parsed as ("JSON" or "XML"), whatever the
+// Content-Type said; ContentType is kept as sent and Body holds the first
+// MaxBodyKept bytes. Problem never contains a signature: URLs in transport
+// errors are redacted.
+func ParseResponseWithin(p *spec.Profile, action string, limit int64, resp *http.Response, err error) oracle.Observation {
 	if err != nil || resp == nil {
 		if resp != nil && resp.Body != nil {
 			resp.Body.Close()
@@ -39,9 +44,12 @@ func ParseResponse(p *spec.Profile, action string, resp *http.Response, err erro
 		return oracle.Observation{Kind: oracle.Unknown, Problem: transportProblem(err)}
 	}
 	obs := oracle.Observation{Status: resp.StatusCode, ContentType: resp.Header.Get(headerContentType)}
-	body, readErr := readResponse(resp)
+	body, readErr := readResponse(resp, limit)
 	obs.Body = bytes.Clone(body[:min(len(body), MaxBodyKept)])
-	problem := decode(&obs, action, body)
+	problem := fmt.Sprintf("body longer than %d bytes", limit)
+	if int64(len(body)) <= limit {
+		problem = decode(&obs, action, body)
+	}
 	obs.Kind, obs.Problem = classify(resp.StatusCode, obs.Code, problem)
 	if readErr != nil {
 		obs.Kind, obs.Problem = oracle.Unknown, "reading the body: "+readErr.Error()
@@ -67,13 +75,14 @@ func classify(status int, code, problem string) (oracle.ObsKind, string) {
 	return oracle.Answered, ""
 }
 
-// readResponse reads and closes the body, at most maxBodyParsed+1 bytes.
-func readResponse(resp *http.Response) ([]byte, error) {
+// readResponse reads and closes the body, at most limit+1 bytes: the
+// buffer grows as bytes arrive, never to the limit up front.
+func readResponse(resp *http.Response, limit int64) ([]byte, error) {
 	if resp.Body == nil {
 		return nil, nil
 	}
 	defer resp.Body.Close()
-	return io.ReadAll(io.LimitReader(resp.Body, maxBodyParsed+1))
+	return io.ReadAll(io.LimitReader(resp.Body, max(limit, 0)+1))
 }
 
 // transportProblem describes a transport error without the request URL's
@@ -95,8 +104,6 @@ func decode(obs *oracle.Observation, action string, body []byte) string {
 	trimmed := bytes.TrimLeft(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")), " \t\r\n")
 	var b anyBody
 	switch {
-	case len(body) > maxBodyParsed:
-		return fmt.Sprintf("body longer than %d bytes", maxBodyParsed)
 	case len(trimmed) == 0:
 		return "empty body"
 	case isHTML(trimmed):

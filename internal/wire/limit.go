@@ -1,0 +1,62 @@
+package wire
+
+import "github.com/eniconform/eniconform/spec"
+
+// What a conforming answer may need, for BodyLimit.
+const (
+	// answerBytes holds any answer: the error envelope or a Create or
+	// Delete body (a few hundred bytes), with room for a Message that
+	// echoes the request, as SignatureDoesNotMatch quotes the string to
+	// sign, and for fields a target adds.
+	answerBytes = 64 << 10
+	// entryFixedBytes holds an ENI's fields of bounded length in a
+	// Describe page: IDs, status, type, zone, address, MAC, the lists and
+	// their names, in JSON or XML.
+	entryFixedBytes = 2 << 10
+	// charBytes is the most a character of a name or description takes in
+	// a body: an escaped character outside the BMP (\uD83D\uDE00).
+	charBytes = 12
+	// largestPage is the page a DescribeNetworkInterfaces may ask for when
+	// the profile says nothing of PageSize.
+	largestPage = 1000
+)
+
+// BodyLimit is the longest body of a conforming answer to a request for
+// action that asks for pageSize entries (≤ 0: the largest page the profile
+// allows): 64 KiB for any answer, plus for DescribeNetworkInterfaces, per
+// entry, 2 KiB and 12 bytes for each character the create's string
+// parameters may hold (7,424 bytes in the 2018 profile). A
+// DescribeNetworkInterfaces of 10 entries may take 137 KiB, the largest
+// page of 1000 7.1 MiB, any other answer 64 KiB; ParseResponse reads no
+// more.
+func BodyLimit(p *spec.Profile, action string, pageSize int) int64 {
+	if action != ActionDescribe {
+		return answerBytes
+	}
+	if p == nil {
+		p = spec.Default()
+	}
+	most := largestPage
+	if a := p.Action(ActionDescribe); a != nil {
+		if ps := a.Param("PageSize"); ps != nil && ps.Constraints != nil && ps.Constraints.IntMax != nil {
+			most = *ps.Constraints.IntMax
+		}
+	}
+	if pageSize <= 0 || pageSize > most {
+		pageSize = most
+	}
+	return answerBytes + int64(pageSize)*entryBytes(p)
+}
+
+// entryBytes is the most one ENI of a Describe page takes.
+func entryBytes(p *spec.Profile) int64 {
+	n := int64(entryFixedBytes)
+	if a := p.Action(p.Subject); a != nil {
+		for _, prm := range a.Params {
+			if prm.Type == "String" && prm.Constraints != nil {
+				n += int64(prm.Constraints.MaxLen) * charBytes
+			}
+		}
+	}
+	return n
+}
