@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: run test bench selftest fuzz build vet
+.PHONY: run test bench selftest fuzz build vet measure-serve measure-harness-body
 
 # The main job: every suite against the built-in reference emulator.
 run:
@@ -37,3 +37,14 @@ bench:
 
 build:
 	$(GO) build -o bin/eniconform ./cmd/eniconform
+
+# Measurements, not tests (README, "Memory"): serve's VmRSS and VmHWM while
+# 64 clients send it 1,000,000 requests; the harness's peak RSS against a
+# target that answers every request with a 2 GB body, with 64 workers.
+measure-serve: build
+	$(GO) build -o bin/eniconform-measure ./cmd/eniconform-measure
+	bin/eniconform-measure load --serve bin/eniconform --requests 1000000 --clients 64
+
+measure-harness-body: build
+	$(GO) build -o bin/eniconform-measure ./cmd/eniconform-measure
+	bin/eniconform-measure body --bin bin/eniconform --workers 64 --checks 64

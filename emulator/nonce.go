@@ -5,10 +5,12 @@ import (
 	"time"
 )
 
-// maxNonces is how many nonces a Handler remembers at most: about 9,000
-// requests a second for 15 minutes, in about 120 MB. A request that would
-// be one more is answered Throttling (decision nonce-memory-full).
-const maxNonces = 1 << 23
+// maxNonces is how many nonces a Handler remembers at most: about 4,600
+// requests a second for 15 minutes (the real API allows 25), in 45 to 90
+// MB. A request that would be one more is answered Throttling (decision
+// nonce-memory-full). With the state's memories bounded too, the
+// emulator's memory does not grow with the request rate.
+const maxNonces = 1 << 22
 
 // nonceBuckets is how many buckets one nonce window spans.
 const nonceBuckets = 16
@@ -18,10 +20,11 @@ const nonceBuckets = 16
 // whatever the request rate. A nonce is kept as a 64-bit keyed hash
 // (hash/maphash, with a key of the store's own) in the bucket of its
 // deadline; a bucket spans a sixteenth of the nonce window, and is dropped
-// whole once its last deadline has passed. A nonce costs about 14 bytes.
+// whole once its last deadline has passed. A bucket is an open-addressing
+// table of hashes: a nonce costs 11 to 21 bytes.
 //
 // A hash collision can only refuse a fresh nonce (SignatureNonceUsed), with
-// probability n/2^64 for n nonces remembered: below 10^-12 at maxNonces.
+// probability n/2^63 for n nonces remembered: below 10^-12 at maxNonces.
 // It never lets a replay in: a replay hashes like the nonce it repeats.
 //
 // A nonce is remembered until the end of its deadline's bucket, up to a
@@ -33,10 +36,10 @@ const nonceBuckets = 16
 // It is not safe for concurrent use: the Handler guards it with its mutex.
 type nonces struct {
 	seed    maphash.Seed
-	span    int64                         // seconds of deadline per bucket
-	buckets map[int64]map[uint64]struct{} // deadline/span → the hashes of its nonces
-	n       int                           // nonces in all buckets
-	pruned  int64                         // the bucket index of the last pruning
+	span    int64              // seconds of deadline per bucket
+	buckets map[int64]*hashSet // deadline/span → the hashes of its nonces
+	n       int                // nonces in all buckets
+	pruned  int64              // the bucket index of the last pruning
 	max     int
 }
 
@@ -44,17 +47,17 @@ type nonces struct {
 // nonces.
 func newNonces(window time.Duration, limit int) nonces {
 	return nonces{seed: maphash.MakeSeed(), span: max(int64(window/time.Second)/nonceBuckets, 1),
-		buckets: map[int64]map[uint64]struct{}{}, max: limit}
+		buckets: map[int64]*hashSet{}, max: limit}
 }
 
 // seen returns until when nonce is remembered (the end of its latest
 // bucket), zero if it is not.
 func (n *nonces) seen(nonce string, now time.Time) time.Time {
 	n.prune(now)
-	h := maphash.String(n.seed, nonce)
+	h := n.hash(nonce)
 	latest := int64(-1)
 	for i, b := range n.buckets {
-		if _, ok := b[h]; ok && i > latest {
+		if i > latest && b.has(h) {
 			latest = i
 		}
 	}
@@ -77,15 +80,16 @@ func (n *nonces) remember(nonce string, until time.Time) {
 	i := ceilSeconds(until) / n.span
 	b := n.buckets[i]
 	if b == nil {
-		b = map[uint64]struct{}{}
+		b = &hashSet{}
 		n.buckets[i] = b
 	}
-	h := maphash.String(n.seed, nonce)
-	if _, ok := b[h]; !ok {
-		b[h] = struct{}{}
+	if b.add(n.hash(nonce)) {
 		n.n++
 	}
 }
+
+// hash is the keyed hash of a nonce, never 0 (an empty slot).
+func (n *nonces) hash(nonce string) uint64 { return maphash.String(n.seed, nonce) | 1 }
 
 // prune drops the buckets whose deadlines have all passed, once per
 // bucket span (or when the clock goes back).
@@ -96,7 +100,7 @@ func (n *nonces) prune(now time.Time) {
 	}
 	for i, b := range n.buckets {
 		if (i+1)*n.span <= now.Unix() {
-			n.n -= len(b)
+			n.n -= b.n
 			delete(n.buckets, i)
 		}
 	}
@@ -113,4 +117,61 @@ func ceilSeconds(t time.Time) int64 {
 		s++
 	}
 	return s
+}
+
+// hashSet is a set of nonzero hashes: open addressing with linear probing in
+// a power-of-two table, at most three quarters full, 8 bytes a slot (a Go
+// map takes 16 bytes a slot and a control byte).
+type hashSet struct {
+	slots []uint64 // 0 is an empty slot
+	n     int
+}
+
+// has reports whether h is in the set.
+func (s *hashSet) has(h uint64) bool {
+	if len(s.slots) == 0 {
+		return false
+	}
+	mask := uint64(len(s.slots) - 1)
+	for i := h & mask; s.slots[i] != 0; i = (i + 1) & mask {
+		if s.slots[i] == h {
+			return true
+		}
+	}
+	return false
+}
+
+// add puts h in the set and reports whether it was not there.
+func (s *hashSet) add(h uint64) bool {
+	if s.has(h) {
+		return false
+	}
+	if (s.n+1)*4 > len(s.slots)*3 {
+		s.grow()
+	}
+	mask := uint64(len(s.slots) - 1)
+	i := h & mask
+	for s.slots[i] != 0 {
+		i = (i + 1) & mask
+	}
+	s.slots[i] = h
+	s.n++
+	return true
+}
+
+// grow doubles the table (64 slots at first) and puts every hash back.
+func (s *hashSet) grow() {
+	old := s.slots
+	s.slots = make([]uint64, max(2*len(old), 64))
+	mask := uint64(len(s.slots) - 1)
+	for _, h := range old {
+		if h == 0 {
+			continue
+		}
+		i := h & mask
+		for s.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		s.slots[i] = h
+	}
 }
