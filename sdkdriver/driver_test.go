@@ -21,7 +21,7 @@ var testEnv = sdkdriver.Env{Endpoint: "127.0.0.1:9", Protocol: "http", AccessKey
 // every breach is seen in well under a second.
 func quick(mode string) sdkdriver.Config {
 	return sdkdriver.Config{Command: fakeCommand(mode), Env: testEnv, HelloTimeout: 10 * time.Second,
-		Grace: 300 * time.Millisecond, ExitTimeout: time.Second}
+		Grace: 300 * time.Millisecond, ExitTimeout: 3 * time.Second}
 }
 
 // startFake starts the fake driver in mode or fails the test.
@@ -143,7 +143,7 @@ func TestBreaches(t *testing.T) {
 		{"half-line", "call", "stopped in the middle of a line before answering (exit status 0)"},
 		{"hang", "call", "no answer within 400ms"},
 		{"bad-exit", "close", "ended badly after its stdin closed: exit status 3"},
-		{"linger", "close", "did not exit within 1s of its stdin closing"},
+		{"linger", "close", "did not exit within 500ms of its stdin closing"},
 		{"after-last", "close", "wrote after its last answer"},
 	} {
 		t.Run(tc.mode, func(t *testing.T) {
@@ -163,8 +163,11 @@ func TestBreaches(t *testing.T) {
 // breach runs the fake in mode up to stage and returns the error there.
 func breach(t *testing.T, mode, stage string) error {
 	cfg := quick(mode)
-	if mode == "silent" {
+	switch mode {
+	case "silent":
 		cfg.HelloTimeout = 300 * time.Millisecond
+	case "linger":
+		cfg.ExitTimeout = 500 * time.Millisecond
 	}
 	d, err := sdkdriver.Start(context.Background(), cfg)
 	if stage == "start" {

@@ -20,6 +20,9 @@ func TestMain(m *testing.M) {
 	if len(os.Args) == 3 && os.Args[1] == "fake-driver" {
 		os.Exit(fake(os.Args[2]))
 	}
+	// A fake built with -race would otherwise sleep 1 s at exit, longer
+	// than the tests wait for it.
+	os.Setenv("GORACE", "atexit_sleep_ms=0")
 	os.Exit(m.Run())
 }
 

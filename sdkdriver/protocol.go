@@ -74,7 +74,7 @@ type Capabilities struct {
 }
 
 // list returns the capability list of the enumerated option name.
-func (c *Capabilities) list(name string) []string {
+func (c Capabilities) list(name string) []string {
 	switch name {
 	case optSignature:
 		return c.Signature
@@ -88,7 +88,7 @@ func (c *Capabilities) list(name string) []string {
 
 // Default returns the SDK's default value of the enumerated option name
 // ("signature", "method", "body" or "format"): the first value of its list.
-func (c *Capabilities) Default(name string) string {
+func (c Capabilities) Default(name string) string {
 	if l := c.list(name); len(l) > 0 {
 		return l[0]
 	}
@@ -98,7 +98,7 @@ func (c *Capabilities) Default(name string) string {
 // Expresses reports whether the hello promises that o can be expressed;
 // when not, the reason names the first option that cannot. A driver may
 // still answer Unsupported for a promised call.
-func (c *Capabilities) Expresses(o Options) (bool, string) {
+func (c Capabilities) Expresses(o Options) (bool, string) {
 	for _, e := range enumerated {
 		if v := o.get(e.name); v != "" && !slices.Contains(c.list(e.name), v) {
 			return false, fmt.Sprintf("the driver cannot set %s %q (it can: %v)", e.name, v, c.list(e.name))
