@@ -25,6 +25,8 @@
 // drivers/goclassic): EnvFromOS, Serve (the read-call/write-answer loop),
 // ParseCall, Answer.MarshalJSON and FailureKind.
 //
-// ParseAnswer and ParseHello are the strict decoders both sides share;
-// FuzzParseAnswer fuzzes the first.
+// ParseAnswer and ParseHello are the strict decoders both sides share
+// (FuzzParseAnswer fuzzes the first); Flatten turns a call's typed params
+// into the wire parameters a correct SDK sends, for judging what the
+// gateway decoded.
 package sdkdriver

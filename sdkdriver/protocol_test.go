@@ -308,3 +308,16 @@ func TestServe(t *testing.T) {
 		t.Error("Serve wrote a hello without a version or options")
 	}
 }
+
+// Flatten gives the pairs of the protocol's example (§6) and of every
+// kind of value.
+func TestFlatten(t *testing.T) {
+	got := Flatten(map[string]any{"SecurityGroupIds": []any{"sg-1"}, "Tag": []any{map[string]any{"Key": "k", "Value": ""}},
+		"ConnectionTrackingConfiguration": map[string]any{"UdpTimeout": json.Number("30")}, "Ids": []string{"a", "b"},
+		"N": 7, "B": false, "Empty": []any{}, "S": map[string]any{"L": []any{int64(-1)}}})
+	want := map[string]string{"SecurityGroupIds.1": "sg-1", "Tag.1.Key": "k", "Tag.1.Value": "",
+		"ConnectionTrackingConfiguration.UdpTimeout": "30", "Ids.1": "a", "Ids.2": "b", "N": "7", "B": "false", "S.L.1": "-1"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Flatten = %v\nwant %v", got, want)
+	}
+}
