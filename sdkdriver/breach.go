@@ -1,6 +1,7 @@
 package sdkdriver
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -79,11 +80,14 @@ func (d *Driver) exitNote(what string) string {
 }
 
 // fail ends the session: it kills the driver and returns (and records) the
-// breach, with the tail of stderr.
+// breach, with the tail of stderr; the secret is redacted from the line.
 func (d *Driver) fail(call int64, action, what string, line []byte) error {
 	d.kill()
 	e := &Error{Command: d.cfg.Command, Call: call, Action: action, What: what, Stderr: d.stderr.last(20)}
 	if line != nil {
+		if secret := d.cfg.Env.AccessKeySecret; secret != "" {
+			line = bytes.ReplaceAll(line, []byte(secret), []byte("<redacted>"))
+		}
 		e.Line = quoteLine(line)
 	}
 	d.broken = e

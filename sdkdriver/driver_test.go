@@ -153,8 +153,9 @@ func TestBreaches(t *testing.T) {
 			if !errors.As(err, &e) {
 				t.Fatalf("want an *sdkdriver.Error, got %T %v", err, err)
 			}
-			if !strings.Contains(e.What, tc.want) || !strings.Contains(e.Stderr, "fake driver: mode "+tc.mode) {
-				t.Errorf("error:\n%v\nwant it to say %q and show stderr", err, tc.want)
+			if !strings.Contains(e.What, tc.want) || !strings.Contains(e.Stderr, "fake driver: mode "+tc.mode) ||
+				strings.Contains(err.Error(), testEnv.AccessKeySecret) {
+				t.Errorf("error:\n%v\nwant it to say %q and show stderr, and no secret", err, tc.want)
 			}
 		})
 	}

@@ -82,7 +82,7 @@ func serveFake(mode string) int {
 func misbehave(mode string, c sdkdriver.Call) (status int, stop bool) {
 	switch mode {
 	case "prose-answer":
-		fmt.Println("OK, done.")
+		fmt.Println("OK, done with " + os.Getenv(sdkdriver.EnvAccessKeySecret))
 	case "wrong-id":
 		fmt.Printf(`{"id":%d,"ok":{}}`+"\n", c.ID+1)
 	case "two-answers":
