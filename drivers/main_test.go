@@ -18,6 +18,12 @@ import (
 	"testing"
 	"time"
 
+	// The SDKs the Go drivers are built on: imported here so that go test
+	// compiles them with every other package that uses them (the emulator's
+	// tests do), and the build in TestMain only links.
+	_ "github.com/alibabacloud-go/ecs-20140526/v7/client"
+	_ "github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
+
 	"github.com/eniconform/eniconform/emulator"
 	"github.com/eniconform/eniconform/internal/wire"
 	"github.com/eniconform/eniconform/oracle"
