@@ -1,10 +1,12 @@
 package drivers_test
 
 import (
+	"context"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,5 +78,23 @@ func TestPythonKnownAnswers(t *testing.T) {
 	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Errorf("python3 -m unittest: %v\n%s", err, out)
+	}
+}
+
+// The command line users will write works: `go run ./drivers/gov7`, from
+// the module's root, hello, a call and a clean Close (which ends the
+// binary go run started as well as go run).
+func TestGoRun(t *testing.T) {
+	t.Parallel()
+	b := newBench(t)
+	d, err := sdkdriver.Start(context.Background(), sdkdriver.Config{Command: "go run ./drivers/gov7", Dir: "..",
+		Env: sdkdriver.Env{Endpoint: strings.TrimPrefix(b.srv.URL, "http://"), Protocol: "http",
+			AccessKeyID: key, AccessKeySecret: secret, RegionID: region}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := call(t, d, sdkdriver.Call{Action: "DescribeNetworkInterfaces", Params: map[string]any{"RegionId": region}})
+	if err := d.Close(); err != nil || a.OK == nil || d.Hello().SDK != "github.com/alibabacloud-go/ecs-20140526/v7" {
+		t.Errorf("go run ./drivers/gov7: hello %+v, answer %+v, Close %v", d.Hello(), a, err)
 	}
 }
