@@ -17,11 +17,12 @@ import (
 var testEnv = sdkdriver.Env{Endpoint: "127.0.0.1:9", Protocol: "http", AccessKeyID: "fake-id",
 	AccessKeySecret: "fake-secret-42", RegionID: "cn-hangzhou"}
 
-// quick is a Config for a fake driver in mode, with short waits so that
-// every breach is seen in well under a second.
+// quick is a Config for a fake driver in mode. The tests that wait for a
+// deadline shorten the wait they test; the others keep room for a loaded
+// machine.
 func quick(mode string) sdkdriver.Config {
 	return sdkdriver.Config{Command: fakeCommand(mode), Env: testEnv, HelloTimeout: 10 * time.Second,
-		Grace: 300 * time.Millisecond, ExitTimeout: 3 * time.Second}
+		Grace: 10 * time.Second, ExitTimeout: 3 * time.Second}
 }
 
 // startFake starts the fake driver in mode or fails the test.
@@ -169,6 +170,8 @@ func breach(t *testing.T, mode, stage string) error {
 		cfg.HelloTimeout = 300 * time.Millisecond
 	case "linger":
 		cfg.ExitTimeout = 500 * time.Millisecond
+	case "hang":
+		cfg.Grace = 300 * time.Millisecond
 	}
 	d, err := sdkdriver.Start(context.Background(), cfg)
 	if stage == "start" {
@@ -214,7 +217,7 @@ func TestProcessGroup(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			cfg := quick("")
-			cfg.Command = `sh -c '` + script + `' '` + fakeHello + `'`
+			cfg.Command, cfg.Grace = `sh -c '`+script+`' '`+fakeHello+`'`, 300*time.Millisecond
 			d, err := sdkdriver.Start(context.Background(), cfg)
 			if err != nil {
 				t.Fatal(err)
