@@ -15,14 +15,17 @@ test: vet
 	$(GO) test -race -count=1 -run 'TestConcurrentClients|TestModelFollowsTheEmulatorUnderConcurrency' ./emulator ./harness
 	$(GO) test -run='^$$' -fuzz=FuzzParseRequest -fuzztime=5s ./internal/wire
 	$(GO) test -run='^$$' -fuzz=FuzzHandler -fuzztime=5s ./emulator
+	$(GO) test -run='^$$' -fuzz=FuzzParseAnswer -fuzztime=5s ./sdkdriver
 
-# Longer fuzzing: the wire parser, the emulator's handler, and the whole
-# conformance run against the built-in emulator.
+# Longer fuzzing: the wire parser, the emulator's handler, the whole
+# conformance run against the built-in emulator, and the parser of driver
+# answers.
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzParseRequest -fuzztime=$(FUZZTIME) ./internal/wire
 	$(GO) test -run='^$$' -fuzz=FuzzHandler -fuzztime=$(FUZZTIME) ./emulator
 	$(GO) test -run='^$$' -fuzz=FuzzConformance -fuzztime=$(FUZZTIME) ./suites
+	$(GO) test -run='^$$' -fuzz=FuzzParseAnswer -fuzztime=$(FUZZTIME) ./sdkdriver
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt needed"; exit 1; }

@@ -1,0 +1,75 @@
+package sdkdriver
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// StderrKeep is how much of a driver's stderr a Driver keeps: the last
+// 64 KiB.
+const StderrKeep = 64 << 10
+
+// tail keeps the last bytes written to it (between max and 2 max, shown
+// from a line start); it is safe for concurrent use. The secret is
+// redacted from what it shows.
+type tail struct {
+	mu      sync.Mutex
+	buf     []byte
+	dropped int64 // bytes no longer kept
+	max     int
+	secret  string
+}
+
+// Write keeps p's last bytes; it never fails.
+func (t *tail) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(p) > t.max {
+		t.dropped += int64(len(t.buf) + len(p) - t.max)
+		t.buf = append(t.buf[:0], p[len(p)-t.max:]...)
+		return len(p), nil
+	}
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > 2*t.max {
+		over := len(t.buf) - t.max
+		t.dropped += int64(over)
+		t.buf = append(t.buf[:0], t.buf[over:]...)
+	}
+	return len(p), nil
+}
+
+// String returns the last max bytes kept, from the first line that starts
+// in them, the secret replaced by "<redacted>", after a first line saying
+// how much was dropped, if anything.
+func (t *tail) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	b, dropped := t.buf, t.dropped
+	if over := len(b) - t.max; over > 0 {
+		b, dropped = b[over:], dropped+int64(over)
+	}
+	if dropped > 0 {
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			b, dropped = b[i+1:], dropped+int64(i+1)
+		}
+	}
+	s := string(b)
+	if t.secret != "" {
+		s = strings.ReplaceAll(s, t.secret, "<redacted>")
+	}
+	if dropped > 0 {
+		s = "[" + strconv.FormatInt(dropped, 10) + " earlier bytes dropped]\n" + s
+	}
+	return s
+}
+
+// last returns the last n lines of String, for error messages.
+func (t *tail) last(n int) string {
+	lines := strings.Split(strings.TrimRight(t.String(), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
