@@ -39,9 +39,9 @@ type Fault struct {
 	// carries beyond the required ones (RegionId, VSwitchId, SecurityGroupId
 	// for a create).
 	Needs []string
-	// Setup is set when a minimal case needs requests before the probe (to
-	// fill a limit, record a token, use a nonce or an address); otherwise a
-	// minimal case is one request.
+	// Setup is set when a minimal case needs more than one request (to fill
+	// a limit, record a token, use a nonce or an address, or to list what a
+	// case made); otherwise a minimal case is one request.
 	Setup bool
 
 	profile func(p *spec.Profile)                                                            // changes the profile served
@@ -360,6 +360,14 @@ var faults = []Fault{
 	{Name: "request-id-missing", Family: "formats", Breaks: []string{"check.envelope"},
 		Doc:    "answers carry no RequestId",
 		answer: func(_ *Handler, _ *oracle.Request, _ *oracle.Prediction, o *oracle.Observation) { o.RequestID = "" }},
+	{Name: "describe-drops-description", Family: "post-state", Breaks: []string{"check.post-state"},
+		Doc: "DescribeNetworkInterfaces shows every ENI with an empty Description (the field is never stored)",
+		Setup: true, // the first property to list an ENI sends its describe before a create
+		answer: func(_ *Handler, _ *oracle.Request, p *oracle.Prediction, o *oracle.Observation) {
+			for i := range o.ENIs {
+				o.ENIs[i].Description = ""
+			}
+		}},
 	{Name: "not-found-checks-swapped", Family: "references", Breaks: []string{"precedence"},
 		Doc:    "an unknown security group is reported before an unknown vSwitch (the two NotFound checks in the wrong order)",
 		Strict: true, profile: swapRanks("ref.vswitch-not-found", "ref.sg-not-found")},

@@ -188,6 +188,10 @@ func (h *Harness) minimise(ctx context.Context, gen *rapid.Generator[generators.
 	return minimal, again
 }
 
+// Shows reports whether an outcome shows the defect of signature sig (see
+// Finding).
+func (h *Harness) Shows(o *Outcome, sig string) bool { return h.shows(o, sig) }
+
 // shows reports whether an outcome shows the defect of signature sig.
 func (h *Harness) shows(o *Outcome, sig string) bool {
 	return slices.ContainsFunc(h.sightingsOf(o), func(s sighting) bool { return s.sig == sig })

@@ -208,7 +208,7 @@ func (h *Harness) report(ctx context.Context, p *Property, seen []*sighted, shri
 		} else if f.Fails(h.Strict) && !h.NoShrink {
 			f.Failure.Capped = true
 		}
-		if err := f.Failure.save(h.ReportDir, h.Replay, s.sig); err != nil {
+		if err := f.Failure.save(h.ReportDir, h.Replay); err != nil {
 			f.Failure.Reproduce = "(the case could not be saved: " + err.Error() + ")"
 		}
 		out = append(out, h.Results.register(f))

@@ -22,6 +22,7 @@ import (
 type Failure struct {
 	Property    string
 	Headline    string
+	Signature   string     // of the defect shown (see Finding)
 	Rule        *spec.Rule // the rule the failing step exercises; nil for a success
 	Outcome     Outcome    // the minimal failing run
 	Step        int        // index of the failing request in Outcome.All()
@@ -62,7 +63,7 @@ func (h *Harness) Failure(p *Property, o Outcome) *Failure {
 // the first request that shows it, and its divergences of that signature.
 // o must show the defect.
 func (h *Harness) failureOf(p *Property, o Outcome, sig string, seed uint64) *Failure {
-	f := &Failure{Property: p.Name, Outcome: o, Seed: seed, Step: -1}
+	f := &Failure{Property: p.Name, Outcome: o, Seed: seed, Step: -1, Signature: sig}
 	for _, x := range h.sightingsOf(&o) {
 		if x.sig == sig {
 			f.Step = x.step
@@ -125,7 +126,7 @@ func (h *Harness) Text(f *Failure) string {
 		b.WriteString("  rule:     none: the request is valid and must succeed\n")
 	}
 	s := f.Outcome.All()[f.Step]
-	fmt.Fprintf(&b, "  request:  %s\n", s.Sent())
+	fmt.Fprintf(&b, "  request:  %s\n", clip(s.Sent(), 2000))
 	fmt.Fprintf(&b, "  diff (-oracle +target):\n%s", indent(cmp.Diff(h.predicted(s), observed(s, h.Profile.Subject)), "    "))
 	for _, d := range f.Divergences {
 		fmt.Fprintf(&b, "    %s %s [%s]: want %s, got %s — %s\n", d.Kind, d.What, d.Row, d.Want, d.Got, d.Why)
@@ -198,11 +199,11 @@ var unsafeName = regexp.MustCompile(`[^a-zA-Z0-9._-]+`)
 // row and the signature of its defect (the same defect gets the same file in
 // every run), and sets File and Reproduce; replay is how to run it again
 // (the command with its target).
-func (f *Failure) save(dir, replay, sig string) error {
+func (f *Failure) save(dir, replay string) error {
 	if err := os.MkdirAll(filepath.Join(dir, "cases"), 0o755); err != nil {
 		return err
 	}
-	s := Saved{Headline: f.Headline, Property: f.Property, Rule: ruleID(f.Rule), Signature: sig, Case: f.Outcome.Case}
+	s := Saved{Headline: f.Headline, Property: f.Property, Rule: ruleID(f.Rule), Signature: f.Signature, Case: f.Outcome.Case}
 	for _, d := range f.Divergences {
 		s.Divergences = append(s.Divergences, d.String())
 	}
@@ -211,7 +212,7 @@ func (f *Failure) save(dir, replay, sig string) error {
 		return err
 	}
 	h := fnv.New32a()
-	h.Write([]byte(sig))
+	h.Write([]byte(f.Signature))
 	row := "case"
 	if len(f.Divergences) > 0 {
 		row = f.Divergences[0].Row

@@ -220,7 +220,7 @@ func (h *Harness) reshrink(ctx context.Context, p *Property, f *Failure) *Failur
 	}
 	g := h.failureOf(&Property{Name: f.Property}, minimal, sig, f.Seed)
 	g.Shrunk, g.FromSteps, g.FromParams = true, f.FromSteps, f.FromParams
-	if g.save(h.ReportDir, h.Replay, sig) != nil {
+	if g.save(h.ReportDir, h.Replay) != nil {
 		g.File, g.Reproduce = f.File, f.Reproduce
 	}
 	return g

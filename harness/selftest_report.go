@@ -15,7 +15,7 @@ const selftestRow = "%-36s %-6s %-44s %12s %8s  %s\n"
 
 // WriteSelftestHeader prints the head of the selftest table.
 func WriteSelftestHeader(w io.Writer) {
-	fmt.Fprintf(w, selftestRow, "fault", "caught", "first failing property / rule", "cases (prop)", "seconds", "shrunk case")
+	fmt.Fprintf(w, selftestRow, "fault", "caught", "caught by property / row", "cases (prop)", "seconds", "shrunk case")
 }
 
 // WriteSelftestRow prints one fault's row: whether it was caught, by which
@@ -140,7 +140,7 @@ func SaveRegressions(dir string, r *SelftestResult) error {
 			continue
 		}
 		reg := Regression{Fault: f.Fault.Name, Strict: f.Fault.Strict, Saved: Saved{Headline: f.Failure.Headline,
-			Property: f.Failure.Property, Rule: ruleID(f.Failure.Rule), Case: f.Failure.Outcome.Case}}
+			Property: f.Failure.Property, Rule: ruleID(f.Failure.Rule), Signature: f.Failure.Signature, Case: f.Failure.Outcome.Case}}
 		for _, d := range f.Failure.Divergences {
 			reg.Divergences = append(reg.Divergences, d.String())
 		}
