@@ -28,6 +28,10 @@ type Fault struct {
 	Doc  string // the real-emulator bug it models, one line
 	// Family is the rule family (spec.Families) whose behaviour it breaks.
 	Family string
+	// Breaks lists the verdict rows (rule and aspect IDs of the profile) the
+	// fault breaks: a conformance run must report it under one of them, and
+	// must report nothing else that no planted fault breaks.
+	Breaks []string
 	// Strict is set when only strict precedence can catch the fault: its
 	// answers are codes of rules the request does break, in the wrong order.
 	Strict bool
@@ -35,9 +39,9 @@ type Fault struct {
 	// carries beyond the required ones (RegionId, VSwitchId, SecurityGroupId
 	// for a create).
 	Needs []string
-	// Setup is set when a minimal case needs requests before the probe (to
-	// fill a limit, record a token, use a nonce or an address); otherwise a
-	// minimal case is one request.
+	// Setup is set when a minimal case needs more than one request (to fill
+	// a limit, record a token, use a nonce or an address, or to list what a
+	// case made); otherwise a minimal case is one request.
 	Setup bool
 
 	profile func(p *spec.Profile)                                                            // changes the profile served
@@ -265,67 +269,86 @@ func reanswerWithoutToken(h *Handler, r *oracle.Request, p *oracle.Prediction, o
 const clientToken = "ClientToken"
 
 var faults = []Fault{
-	{Name: "name-length-off-by-one", Family: "parameters", Doc: "a NetworkInterfaceName of 129 characters is accepted (the limit is checked with > 129)",
+	{Name: "name-length-off-by-one", Family: "parameters", Breaks: []string{"param.name-invalid"},
+		Doc:   "a NetworkInterfaceName of 129 characters is accepted (the limit is checked with > 129)",
 		Needs: []string{"NetworkInterfaceName"}, profile: constraint("NetworkInterfaceName", func(c *spec.Constraints) { c.MaxLen++ })},
-	{Name: "name-first-char-unchecked", Family: "parameters", Doc: "a NetworkInterfaceName may start with a digit, '-', '_' or ':' (only the character set is checked)",
+	{Name: "name-first-char-unchecked", Family: "parameters", Breaks: []string{"param.name-invalid"},
+		Doc:   "a NetworkInterfaceName may start with a digit, '-', '_' or ':' (only the character set is checked)",
 		Needs: []string{"NetworkInterfaceName"}, profile: constraint("NetworkInterfaceName", func(c *spec.Constraints) { c.First = nil })},
-	{Name: "description-http-allowed", Family: "parameters", Doc: "a Description starting with http:// is accepted (only https:// is refused)",
+	{Name: "description-http-allowed", Family: "parameters", Breaks: []string{"param.description-invalid"},
+		Doc:   "a Description starting with http:// is accepted (only https:// is refused)",
 		Needs: []string{"Description"}, profile: constraint("Description", func(c *spec.Constraints) {
 			c.ForbiddenPrefixes = slices.DeleteFunc(c.ForbiddenPrefixes, func(p string) bool { return p == "http://" })
 		})},
-	{Name: "token-limit-65", Family: "parameters", Doc: "a ClientToken of 65 characters is accepted (the limit is 65, not 64)",
+	{Name: "token-limit-65", Family: "parameters", Breaks: []string{"param.token-invalid"},
+		Doc:   "a ClientToken of 65 characters is accepted (the limit is 65, not 64)",
 		Needs: []string{"ClientToken"}, profile: constraint("ClientToken", func(c *spec.Constraints) { c.MaxLen++ })},
-	{Name: "ip-outside-cidr-accepted", Family: "addressing", Doc: "moto: a PrimaryIpAddress outside the vSwitch CIDR is accepted and assigned",
+	{Name: "ip-outside-cidr-accepted", Family: "addressing", Breaks: []string{"addr.ip-outside-cidr"},
+		Doc:   "moto: a PrimaryIpAddress outside the vSwitch CIDR is accepted and assigned",
 		Needs: []string{"PrimaryIpAddress"}, profile: unreachable("addr.ip-outside-cidr")},
-	{Name: "reserved-ip-accepted", Family: "addressing", Doc: "a PrimaryIpAddress the vSwitch reserves (first, last three) is assigned",
+	{Name: "reserved-ip-accepted", Family: "addressing", Breaks: []string{"addr.ip-reserved"},
+		Doc:   "a PrimaryIpAddress the vSwitch reserves (first, last three) is assigned",
 		Needs: []string{"PrimaryIpAddress"}, profile: unreachable("addr.ip-reserved")},
-	{Name: "duplicate-ip-accepted", Family: "addressing", Doc: "a PrimaryIpAddress already held by another ENI is assigned a second time",
+	{Name: "duplicate-ip-accepted", Family: "addressing", Breaks: []string{"addr.ip-in-use"},
+		Doc:   "a PrimaryIpAddress already held by another ENI is assigned a second time",
 		Needs: []string{"PrimaryIpAddress"}, Setup: true, profile: unreachable("addr.ip-in-use")},
-	{Name: "vpc-mismatch-ignored", Family: "references", Doc: "a security group of another VPC than the vSwitch is accepted",
+	{Name: "vpc-mismatch-ignored", Family: "references", Breaks: []string{"ref.vpc-mismatch"},
+		Doc:     "a security group of another VPC than the vSwitch is accepted",
 		profile: unreachable("ref.vpc-mismatch")},
-	{Name: "classic-sg-accepted", Family: "references", Doc: "a classic (non-VPC) security group is accepted for a VPC ENI",
+	{Name: "classic-sg-accepted", Family: "references", Breaks: []string{"ref.sg-not-vpc"},
+		Doc:     "a classic (non-VPC) security group is accepted for a VPC ENI",
 		profile: unreachable("ref.sg-not-vpc")},
-	{Name: "quota-off-by-one", Family: "quotas", Doc: "an account may create one ENI more per region than its quota",
+	{Name: "quota-off-by-one", Family: "quotas", Breaks: []string{"quota.eni-count"},
+		Doc:   "an account may create one ENI more per region than its quota",
 		Setup: true, world: quotaPlusOne},
-	{Name: "sg-capacity-ignored", Family: "quotas", Doc: "a full security group takes more ENIs (its capacity is never counted)",
+	{Name: "sg-capacity-ignored", Family: "quotas", Breaks: []string{"quota.sg-capacity"},
+		Doc:   "a full security group takes more ENIs (its capacity is never counted)",
 		Setup: true, profile: unreachable("quota.sg-capacity")},
-	{Name: "replay-creates-new-eni", Family: "idempotency", Doc: "an idempotent replay (same ClientToken, same parameters) creates a second ENI",
+	{Name: "replay-creates-new-eni", Family: "idempotency", Breaks: []string{"idem.replay"},
+		Doc:   "an idempotent replay (same ClientToken, same parameters) creates a second ENI",
 		Needs: []string{"ClientToken"}, Setup: true,
 		answer: func(h *Handler, r *oracle.Request, p *oracle.Prediction, o *oracle.Observation) {
 			if p.Replay != "" {
 				reanswerWithoutToken(h, r, p, o)
 			}
 		}},
-	{Name: "token-mismatch-accepted", Family: "idempotency", Doc: "a ClientToken reused with other parameters creates a second ENI instead of being refused",
+	{Name: "token-mismatch-accepted", Family: "idempotency", Breaks: []string{"idem.mismatch"},
+		Doc:   "a ClientToken reused with other parameters creates a second ENI instead of being refused",
 		Needs: []string{"ClientToken", "NetworkInterfaceName"}, Setup: true,
 		answer: func(h *Handler, r *oracle.Request, p *oracle.Prediction, o *oracle.Observation) {
 			if p.Winner != nil && p.Winner.ID == "idem.mismatch" {
 				reanswerWithoutToken(h, r, p, o)
 			}
 		}},
-	{Name: "signature-unchecked", Family: "gateway", Doc: "any signature is accepted: requests are never verified against the secret of their AccessKeyId",
+	{Name: "signature-unchecked", Family: "gateway", Breaks: []string{"gateway.signature-mismatch"},
+		Doc: "any signature is accepted: requests are never verified against the secret of their AccessKeyId",
 		request: func(_ *Handler, r *oracle.Request) {
 			if r.Sig == oracle.SigMismatch {
 				r.Sig = oracle.SigValid
 			}
 		}},
-	{Name: "stale-timestamp-accepted", Family: "gateway", Doc: "a Timestamp hours or days off the clock is accepted (a 30-day window instead of 15 minutes)",
+	{Name: "stale-timestamp-accepted", Family: "gateway", Breaks: []string{"gateway.timestamp-expired"},
+		Doc: "a Timestamp hours or days off the clock is accepted (a 30-day window instead of 15 minutes)",
 		profile: func(p *spec.Profile) {
 			p.Gateway.TimestampWindowS = max(p.Gateway.TimestampWindowS, int(staleWindow/time.Second))
 		}},
-	{Name: "nonce-replay-accepted", Family: "gateway", Doc: "a SignatureNonce used a moment ago is accepted again (nonces are never remembered)",
+	{Name: "nonce-replay-accepted", Family: "gateway", Breaks: []string{"gateway.nonce-reused"},
+		Doc:   "a SignatureNonce used a moment ago is accepted again (nonces are never remembered)",
 		Setup: true, request: func(_ *Handler, r *oracle.Request) { r.NonceUntil = time.Time{} }},
-	{Name: "not-found-as-400", Family: "references", Doc: "every NotFound error is answered with HTTP 400 instead of 404",
+	{Name: "not-found-as-400", Family: "references", Breaks: []string{"gateway.unknown-action", "gateway.unknown-key", "ref.region-not-found", "ref.vswitch-not-found", "ref.sg-not-found", "ref.eni-not-found"},
+		Doc: "every NotFound error is answered with HTTP 400 instead of 404",
 		answer: func(_ *Handler, _ *oracle.Request, _ *oracle.Prediction, o *oracle.Observation) {
 			if o.Status == http.StatusNotFound {
 				o.Status = http.StatusBadRequest
 			}
 		}},
-	{Name: "json-instead-of-xml", Family: "formats", Doc: "every answer is JSON, also when XML is asked for or is the default",
+	{Name: "json-instead-of-xml", Family: "formats", Breaks: []string{"check.format"},
+		Doc: "every answer is JSON, also when XML is asked for or is the default",
 		answer: func(h *Handler, _ *oracle.Request, _ *oracle.Prediction, o *oracle.Observation) {
 			o.Format, o.ContentType = "JSON", h.profile.ContentType("JSON")
 		}},
-	{Name: "eni-ids-upper-case", Family: "formats", Doc: "NetworkInterfaceIds are issued in upper case (eni-1A2B…), which the ID pattern refuses",
+	{Name: "eni-ids-upper-case", Family: "formats", Breaks: []string{"check.eni-id"},
+		Doc: "NetworkInterfaceIds are issued in upper case (eni-1A2B…), which the ID pattern refuses",
 		answer: func(_ *Handler, _ *oracle.Request, p *oracle.Prediction, o *oracle.Observation) {
 			if p.Replay == "" && o.NetworkInterfaceID != "" {
 				o.NetworkInterfaceID = strings.ToUpper(o.NetworkInterfaceID)
@@ -334,10 +357,21 @@ var faults = []Fault{
 				o.Created.NetworkInterfaceID = o.NetworkInterfaceID
 			}
 		}},
-	{Name: "request-id-missing", Family: "formats", Doc: "answers carry no RequestId",
+	{Name: "request-id-missing", Family: "formats", Breaks: []string{"check.envelope"},
+		Doc:    "answers carry no RequestId",
 		answer: func(_ *Handler, _ *oracle.Request, _ *oracle.Prediction, o *oracle.Observation) { o.RequestID = "" }},
-	{Name: "not-found-checks-swapped", Family: "references", Doc: "an unknown security group is reported before an unknown vSwitch (the two NotFound checks in the wrong order)",
+	{Name: "describe-drops-description", Family: "post-state", Breaks: []string{"check.post-state"},
+		Doc:   "DescribeNetworkInterfaces shows every ENI with an empty Description (the field is never stored)",
+		Setup: true, // the first property to list an ENI sends its describe before a create
+		answer: func(_ *Handler, _ *oracle.Request, p *oracle.Prediction, o *oracle.Observation) {
+			for i := range o.ENIs {
+				o.ENIs[i].Description = ""
+			}
+		}},
+	{Name: "not-found-checks-swapped", Family: "references", Breaks: []string{"precedence"},
+		Doc:    "an unknown security group is reported before an unknown vSwitch (the two NotFound checks in the wrong order)",
 		Strict: true, profile: swapRanks("ref.vswitch-not-found", "ref.sg-not-found")},
-	{Name: "missing-sg-invented", Family: "references", Doc: "moto: an unknown SecurityGroupId is accepted, as if the group existed",
+	{Name: "missing-sg-invented", Family: "references", Breaks: []string{"ref.sg-not-found"},
+		Doc:     "moto: an unknown SecurityGroupId is accepted, as if the group existed",
 		profile: unreachable("ref.sg-not-found")},
 }

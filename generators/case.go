@@ -16,7 +16,11 @@ import (
 type Case struct {
 	Generator string   `json:"generator"`        // which generator made it: "valid", "rule", "multi", "machine"
 	Breaks    []string `json:"breaks,omitempty"` // rule IDs the probe is meant to break
-	Steps     []Step   `json:"steps"`
+	// Exclusive: the case fills a limit of its lane (the owner and region of
+	// its first step) and is judged exactly only when no other case of the
+	// lane runs meanwhile; the harness runs it alone there.
+	Exclusive bool   `json:"exclusive,omitempty"`
+	Steps     []Step `json:"steps"`
 }
 
 // Probe is the step the case is about (the last).

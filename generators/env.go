@@ -15,6 +15,9 @@ type Env struct {
 	World   *oracle.World
 	Profile *spec.Profile
 	Homes   []Home // every place a create can succeed, by key, then vSwitch, then group
+	// MaxFill bounds the setup creates of a case that fills a limit
+	// (DefaultMaxFill unless changed): a limit further away is not tested.
+	MaxFill int
 
 	state   oracle.State // the world before any request, for rooms and used addresses
 	subject *spec.Action
@@ -44,7 +47,7 @@ func (h *Home) Room() int { return min(h.QuotaRoom, h.CapacityRoom, h.PoolRoom) 
 // NewEnv analyses a valid world for profile p. An invalid world has no
 // room anywhere.
 func NewEnv(w *oracle.World, p *spec.Profile) *Env {
-	e := &Env{World: w, Profile: p, subject: p.Action(p.Subject), keys: map[string]*oracle.Account{}}
+	e := &Env{World: w, Profile: p, MaxFill: DefaultMaxFill, subject: p.Action(p.Subject), keys: map[string]*oracle.Account{}}
 	e.state, _ = oracle.NewState(w)
 	for i := range w.Accounts {
 		e.keys[w.Accounts[i].AccessKeyID] = &w.Accounts[i]

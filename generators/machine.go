@@ -30,7 +30,7 @@ type created struct {
 func NewMachine(e *Env, exec func(t *rapid.T, st Step) string) *Machine {
 	m := &Machine{Env: e, Exec: exec}
 	for _, h := range e.Homes {
-		if h.Room() <= MaxFill {
+		if h.Room() <= nearLimit {
 			m.homes = append(m.homes, h)
 		}
 	}

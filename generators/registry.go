@@ -22,6 +22,12 @@ func Covered() []string {
 	return ids
 }
 
+// Fills reports whether the cases of rule id fill a limit first, with up to
+// Env.MaxFill setup creates each: costly cases, of which a run draws fewer.
+func Fills(id string) bool {
+	return slices.ContainsFunc(scenarios, func(s scenario) bool { return s.rule == id && s.fills })
+}
+
 // ForRule returns the generator of cases whose probe breaks rule id and no
 // other rule, in a fresh state of the world. It fails when no generator
 // covers the rule or the world offers no way to break it alone (the error

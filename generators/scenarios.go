@@ -7,26 +7,33 @@ import (
 	"pgregory.net/rapid"
 )
 
-// MaxFill bounds how many setup creates a case may make to reach a limit.
-const MaxFill = 12
+// DefaultMaxFill is how many setup creates a case may make to reach a limit
+// (Env.MaxFill) unless told otherwise: the documented default ENI quota of
+// 100 fits, against a loopback target that is cheap.
+const DefaultMaxFill = 300
+
+// nearLimit bounds how far a limit may be for the state machine to prefer
+// its home: sequences are short.
+const nearLimit = 12
 
 // A scenario breaks a rule that needs more than one request (a nonce or a
 // token used before, a limit filled first) or another action's request.
 type scenario struct {
-	rule string
-	gen  func(e *Env) (*rapid.Generator[Case], error)
+	rule  string
+	gen   func(e *Env) (*rapid.Generator[Case], error)
+	fills bool // each case fills a limit first: many setup creates
 }
 
 var scenarios = []scenario{
-	{"gateway.nonce-reused", nonceReused},
-	{"idem.mismatch", tokenMismatch},
-	{"quota.eni-count", fill("quota.eni-count", func(h *Home) int { return h.QuotaRoom }, func(h *Home) []int { return []int{h.CapacityRoom, h.PoolRoom} })},
-	{"quota.sg-capacity", fill("quota.sg-capacity", func(h *Home) int { return h.CapacityRoom }, func(h *Home) []int { return []int{h.QuotaRoom, h.PoolRoom} })},
-	{"addr.pool-exhausted", fill("addr.pool-exhausted", func(h *Home) int { return h.PoolRoom }, func(h *Home) []int { return []int{h.QuotaRoom, h.CapacityRoom} })},
-	{"addr.ip-in-use", ipInUse},
-	{"param.missing.NetworkInterfaceId", deleteWithout},
-	{"ref.eni-not-found", deleteUnknown},
-	{"param.page-invalid", describeBadPage},
+	{"gateway.nonce-reused", nonceReused, false},
+	{"idem.mismatch", tokenMismatch, false},
+	{"quota.eni-count", fill("quota.eni-count", func(h *Home) int { return h.QuotaRoom }, func(h *Home) []int { return []int{h.CapacityRoom, h.PoolRoom} }), true},
+	{"quota.sg-capacity", fill("quota.sg-capacity", func(h *Home) int { return h.CapacityRoom }, func(h *Home) []int { return []int{h.QuotaRoom, h.PoolRoom} }), true},
+	{"addr.pool-exhausted", fill("addr.pool-exhausted", func(h *Home) int { return h.PoolRoom }, func(h *Home) []int { return []int{h.QuotaRoom, h.CapacityRoom} }), true},
+	{"addr.ip-in-use", ipInUse, false},
+	{"param.missing.NetworkInterfaceId", deleteWithout, false},
+	{"ref.eni-not-found", deleteUnknown, false},
+	{"param.page-invalid", describeBadPage, false},
 }
 
 // nonceReused sends a describe, then a valid create with the same nonce.
@@ -77,14 +84,14 @@ func fill(rule string, room func(*Home) int, others func(*Home) []int) func(e *E
 					return false
 				}
 			}
-			return r >= 0 && r <= MaxFill
+			return r >= 0 && r <= e.MaxFill
 		})
 		if len(homes) == 0 {
-			return nil, fmt.Errorf("no home where this limit binds first within %d creates", MaxFill)
+			return nil, fmt.Errorf("no place in the world where this limit is reached first within %d creates (--max-fill): %s", e.MaxFill, fillHint[rule])
 		}
 		return rapid.Custom(func(t *rapid.T) Case {
 			probe, h := e.drawCreate(t, homes, "PrimaryIpAddress")
-			c := Case{Generator: "rule", Breaks: []string{rule}}
+			c := Case{Generator: "rule", Breaks: []string{rule}, Exclusive: true}
 			for i := 0; i < room(&h); i++ {
 				c.Steps = append(c.Steps, e.createIn(h))
 			}
@@ -92,6 +99,13 @@ func fill(rule string, room func(*Home) int, others func(*Home) []int) func(e *E
 			return c
 		}), nil
 	}
+}
+
+// fillHint says what a world needs for a fill rule to be reached first.
+var fillHint = map[string]string{
+	"quota.eni-count":     "add an account whose eni_quota is lower than its security groups' capacity and its vSwitches' free addresses, or raise --max-fill",
+	"quota.sg-capacity":   "add a security group with a small capacity (e.g. capacity: 2) in a VPC whose vSwitch has more free addresses, or raise --max-fill",
+	"addr.pool-exhausted": "add a small vSwitch (e.g. a /29, 4 usable addresses) with a security group, or raise --max-fill",
 }
 
 // ipInUse creates with an address, then asks for the same address.

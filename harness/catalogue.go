@@ -24,9 +24,11 @@ type Property struct {
 	Family      string
 	Name        string
 	Rule        *spec.Rule // the rule the property is about; nil for others
+	Rows        []string   // the verdict rows (rules, aspects) the property is about
 	Labels      []string   // Ginkgo labels: the family, "rule:<id>", …
 	Kind        Kind
 	Needs       string // an auxiliary action the property needs the target to implement
+	Costly      bool   // each case fills a limit first: a tenth of Checks are drawn
 	Unreachable string // why no request can show it (the property is skipped)
 	Cases       func(e *generators.Env) (*rapid.Generator[generators.Case], error)
 }
@@ -54,8 +56,8 @@ func Catalogue(p *spec.Profile) []*Property {
 }
 
 func ruleProperty(p *spec.Profile, r *spec.Rule) *Property {
-	prop := &Property{Family: r.Family, Rule: r, Labels: []string{r.Family, "rule:" + r.ID},
-		Name: fmt.Sprintf("%s is refused with %s (HTTP %d)", r.Title, r.Code, r.HTTP)}
+	prop := &Property{Family: r.Family, Rule: r, Rows: []string{r.ID}, Labels: []string{r.Family, "rule:" + r.ID},
+		Name: fmt.Sprintf("%s is refused with %s (HTTP %d)", r.Title, r.Code, r.HTTP), Costly: generators.Fills(r.ID)}
 	if !r.Reachable() {
 		prop.Name = fmt.Sprintf("%s (%s, HTTP %d) cannot be provoked", r.Title, r.Code, r.HTTP)
 		prop.Unreachable = r.Unreachable
@@ -72,7 +74,7 @@ func ruleProperty(p *spec.Profile, r *spec.Rule) *Property {
 
 func others(p *spec.Profile) []*Property {
 	format := func(name string, change func(*generators.Step)) *Property {
-		return &Property{Family: FamilyFormats, Name: name, Labels: []string{FamilyFormats},
+		return &Property{Family: FamilyFormats, Name: name, Rows: []string{spec.AspectFormat}, Labels: []string{FamilyFormats},
 			Cases: func(e *generators.Env) (*rapid.Generator[generators.Case], error) {
 				g, err := e.AnyRule()
 				if err != nil {
@@ -83,11 +85,11 @@ func others(p *spec.Profile) []*Property {
 	}
 	return []*Property{
 		{Family: "parameters", Name: "a valid CreateNetworkInterface succeeds with a new, well-formed NetworkInterfaceId",
-			Labels: []string{"parameters", "valid"}, Cases: (*generators.Env).Valid},
+			Rows: []string{spec.AspectValid}, Labels: []string{"parameters", "valid"}, Cases: (*generators.Env).Valid},
 		{Family: "parameters", Name: "a request breaking several rules is refused by one of them (by the first in precedence, strictly)",
-			Labels: []string{"parameters", "precedence"}, Cases: (*generators.Env).Multi},
+			Rows: []string{spec.AspectPrecedence}, Labels: []string{"parameters", "precedence"}, Cases: (*generators.Env).Multi},
 		{Family: "idempotency", Name: "a replay with the same ClientToken and parameters returns the same ENI and creates nothing",
-			Labels: []string{"idempotency", "replay"}, Cases: (*generators.Env).Replay},
+			Rows: []string{spec.AspectReplay}, Labels: []string{"idempotency", "replay"}, Cases: (*generators.Env).Replay},
 		format("Format=XML is answered in XML with Content-Type text/xml;charset=utf-8", func(s *generators.Step) {
 			s.Send.Format = "XML"
 		}),
@@ -109,6 +111,6 @@ func others(p *spec.Profile) []*Property {
 		{Family: FamilyStateful, Name: "sequences of creates, deletes, replays and describes agree with the model",
 			Labels: []string{FamilyStateful}, Kind: Stateful, Needs: "DescribeNetworkInterfaces"},
 		{Family: FamilyPostState, Name: "DescribeNetworkInterfaces after a create shows the ENI as it was created",
-			Labels: []string{FamilyPostState}, Needs: "DescribeNetworkInterfaces", Cases: (*generators.Env).CreateThenDescribe},
+			Rows: []string{spec.AspectPostState}, Labels: []string{FamilyPostState}, Needs: "DescribeNetworkInterfaces", Cases: (*generators.Env).CreateThenDescribe},
 	}
 }

@@ -2,11 +2,14 @@ package harness
 
 import (
 	"context"
+	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/eniconform/eniconform/generators"
 	"github.com/eniconform/eniconform/oracle"
+	"github.com/eniconform/eniconform/spec"
 	"github.com/eniconform/eniconform/target"
 )
 
@@ -15,6 +18,7 @@ type StepResult struct {
 	target.Exchange
 	Prediction  oracle.Prediction
 	Divergences []oracle.Divergence
+	Judged      []string // the verdict rows the answer was judged on (oracle.Judgement)
 }
 
 // Outcome is a case run against the target.
@@ -24,17 +28,17 @@ type Outcome struct {
 	Cleanup []StepResult // the deletes of what the case created
 }
 
-// Failure is the first step of an outcome that diverges in a way that fails
-// the run (hard, or any kind in strict mode), with those divergences.
+// All returns the steps and then the cleanup, every request of the case.
+func (o *Outcome) All() []StepResult {
+	return append(append(make([]StepResult, 0, len(o.Steps)+len(o.Cleanup)), o.Steps...), o.Cleanup...)
+}
+
+// Failure is the first request of an outcome (an index into All) that
+// diverges in a way that fails the run (hard, or any kind in strict mode),
+// with those divergences.
 func (o *Outcome) Failure(strict bool) (int, []oracle.Divergence) {
-	for i, s := range o.Steps {
-		var fail []oracle.Divergence
-		for _, d := range s.Divergences {
-			if d.Kind == oracle.Hard || strict {
-				fail = append(fail, d)
-			}
-		}
-		if len(fail) > 0 {
+	for i, s := range o.All() {
+		if fail := failing(s.Divergences, strict); len(fail) > 0 {
 			return i, fail
 		}
 	}
@@ -44,7 +48,7 @@ func (o *Outcome) Failure(strict bool) (int, []oracle.Divergence) {
 // Soft counts the divergences that fail only in strict mode.
 func (o *Outcome) Soft() int {
 	n := 0
-	for _, s := range o.Steps {
+	for _, s := range o.All() {
 		for _, d := range s.Divergences {
 			if d.Kind != oracle.Hard {
 				n++
@@ -66,6 +70,9 @@ func (o *Outcome) Soft() int {
 // have applied concurrent requests in; near a limit they allow both
 // outcomes, and only a listing taken alone in its lane settles the state.
 func (h *Harness) Exec(ctx context.Context, c generators.Case) Outcome {
+	if c.Exclusive {
+		defer h.lockLane(c)()
+	}
 	sess := target.NewSession(h.run)
 	out := Outcome{Case: c}
 	for _, st := range c.Steps {
@@ -98,40 +105,81 @@ func (h *Harness) step(ctx context.Context, sess *target.Session, st generators.
 
 	x := pend.Send(p.NonceUntil)
 
-	divs := h.Model.Check(&before, &p, &x.Observed)
-	if len(divs) > 0 && h.fitsLater(before, pend, fl, &p, &x.Observed) {
-		divs = nil // the answer fits an order with requests that started later first
+	j := h.Model.Judge(&before, &p, &x.Observed)
+	if weight(j) > 0 {
+		if later, ok := h.fitsLater(before, pend, fl, &p, &x.Observed, j); ok {
+			j = later // the answer fits an order with requests that started later first
+		}
 	}
 
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.state = h.Model.End(h.state, f)
 	h.state = h.Model.Next(h.state, &p, &x.Observed)
-	if !crowded && len(divs) == 0 && len(h.flights.since(fl, p.Lane)) == 0 {
+	if !crowded && listingHolds(j, &p) && len(h.flights.since(fl, p.Lane)) == 0 {
 		h.state = h.Model.Settle(h.state, &p, &x.Observed) // a listing taken alone in its lane is exact
 	}
 	h.flights.end(fl)
-	return StepResult{Exchange: x, Prediction: p, Divergences: divs}
+	return StepResult{Exchange: x, Prediction: p, Divergences: j.Divergences, Judged: j.Judged}
 }
 
-// fitsLater reports whether an answer that diverged from its prediction
-// fits the state it was predicted in with every request of its lane that
-// started while it was in flight added as in flight too. It only accepts:
-// an answer that still diverges is reported against the first prediction.
-func (h *Harness) fitsLater(before oracle.State, pend *target.Pending, fl uint64, p *oracle.Prediction, o *oracle.Observation) bool {
+// listingHolds reports whether an answer's outcome and the state it shows
+// conform (a wrong format or envelope says nothing about what exists).
+func listingHolds(j oracle.Judgement, p *oracle.Prediction) bool {
+	return !slices.ContainsFunc(j.Divergences, func(d oracle.Divergence) bool {
+		return d.Row == spec.AspectPostState || d.Row == p.Row() || d.Row == spec.AspectAnswer
+	})
+}
+
+// fitsLater judges an answer that diverged from its prediction again, on
+// the state it was predicted in with every request of its lane that started
+// while it was in flight added as in flight too, since the target may have
+// applied those first. It returns that judgement unless it weighs more: an
+// order may explain some divergences, and a hard divergence that remains
+// when the later requests may or may not have taken effect holds in every
+// order (where the first judgement blamed a limit that a later delete had
+// freed, the second blames what the target really did wrong). Divergences no order can
+// explain (a wrong format, say) stay in both, so that one defect does not
+// keep the order from explaining the rest.
+func (h *Harness) fitsLater(before oracle.State, pend *target.Pending, fl uint64, p *oracle.Prediction, o *oracle.Observation, first oracle.Judgement) (oracle.Judgement, bool) {
 	h.mu.Lock()
 	later := h.flights.since(fl, p.Lane)
 	h.mu.Unlock()
 	if len(later) == 0 {
-		return false
+		return oracle.Judgement{}, false
 	}
 	judged := before
 	for _, q := range later {
 		judged, _ = h.Model.Begin(judged, q)
 	}
 	jp := h.Model.Predict(&judged, &pend.Request)
-	return len(h.Model.Check(&judged, &jp, o)) == 0
+	j := h.Model.Judge(&judged, &jp, o)
+	return j, weight(j) <= weight(first)
 }
+
+// weight orders judgements by their divergences that the order of
+// requests can change: hard ones first, then all. The aspects of the form
+// of an answer (its format, envelope, IDs) are left out: they do not depend
+// on the order, and some are judged only on one outcome (a malformed ID
+// shows only when the create succeeds), so they must not keep an order
+// from explaining the outcome.
+func weight(j oracle.Judgement) int {
+	w := 0
+	for _, d := range j.Divergences {
+		if ofForm[d.Row] {
+			continue
+		}
+		w++
+		if d.Kind == oracle.Hard {
+			w += 1000
+		}
+	}
+	return w
+}
+
+// ofForm lists the aspects judged on an answer's form alone.
+var ofForm = map[string]bool{spec.AspectAnswer: true, spec.AspectFormat: true, spec.AspectEnvelope: true,
+	spec.AspectRequestID: true, spec.AspectENIID: true, spec.AspectENIFields: true}
 
 // flights logs the requests in flight, in the order they started, so that a
 // step can be judged with those that started after it. Guarded by h.mu.
@@ -209,4 +257,20 @@ func (h *Harness) cleanup(sess *target.Session) []StepResult {
 		out = append(out, h.step(ctx, sess, del))
 	}
 	return out
+}
+
+// lockLane locks the lane of a case that must run alone in it (its first
+// step's owner and region) and returns the unlock. A case that fills a
+// limit is judged exactly only when no other case of its lane runs meanwhile.
+func (h *Harness) lockLane(c generators.Case) func() {
+	lane := ""
+	if len(c.Steps) > 0 {
+		st := c.Steps[0]
+		if a := h.State().Account(st.Key); a != nil {
+			lane = oracle.LaneOf(a.Owner(), st.Params["RegionId"])
+		}
+	}
+	mu, _ := h.lanes.LoadOrStore(lane, &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	return mu.(*sync.Mutex).Unlock
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -18,12 +19,27 @@ import (
 // PropResult is how a property fared.
 type PropResult struct {
 	Property  *Property
-	Cases     int      // cases run
-	Failure   *Failure // the first failure, shrunk; nil when the property held
-	Soft      int      // precedence and alternative divergences (they fail only in strict mode)
-	Divergent int      // cases that failed (the first is reported; workers may have found more)
-	Skipped   string   // why the property was not run, if it was not
+	Cases     int        // cases run
+	Soft      int        // precedence and alternative divergences (they fail only in strict mode)
+	Divergent int        // cases with a divergence that fails the run
+	Showed    []*Finding // every finding its cases showed, in the order of their first case
+	Skipped   string     // why the property was not run, if it was not
 	Elapsed   time.Duration
+}
+
+// Failing returns the findings that fail the property's spec: those it
+// showed first (a defect fails one spec only, the first to show it), but
+// for cross-cutting ones, which are reported once for the run; and every
+// finding on the property's own rows that its cases showed.
+func (r *PropResult) Failing(strict bool) []*Finding {
+	var out []*Finding
+	for _, f := range r.Showed {
+		own := slices.Contains(r.Property.Rows, f.Row)
+		if f.Fails(strict) && (own || f.Property == r.Property.Name && !f.Cross) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // Run checks one property and records the result.
@@ -39,13 +55,8 @@ func (h *Harness) Run(ctx context.Context, p *Property) PropResult {
 		r = h.explore(ctx, p)
 	}
 	r.Elapsed = time.Since(start)
-	if ctx.Err() != nil && r.Failure == nil && r.Skipped == "" {
+	if ctx.Err() != nil && r.Skipped == "" && len(r.Showed) == 0 {
 		r.Skipped = fmt.Sprintf("interrupted after %d cases", r.Cases)
-	}
-	if r.Failure != nil {
-		if err := r.Failure.save(h.ReportDir, h.Replay); err != nil {
-			r.Failure.Reproduce = "(the case could not be saved: " + err.Error() + ")"
-		}
 	}
 	h.Results.add(r)
 	return r
@@ -60,9 +71,19 @@ func (h *Harness) seedFor(p *Property) uint64 {
 	return h.Seed ^ f.Sum64()
 }
 
-// explore runs Checks cases drawn from consecutive seeds on Workers
-// goroutines; case i is always the same for the same seed, whatever the
-// number of workers. It stops at the first failure and shrinks it.
+// cases is how many cases a property draws: Checks, or a tenth of them
+// for a property whose cases each fill a limit first.
+func (h *Harness) cases(p *Property) int {
+	if p.Costly {
+		return max(h.Checks/10, 1)
+	}
+	return h.Checks
+}
+
+// explore runs the property's cases, drawn from consecutive seeds on
+// Workers goroutines; case i is always the same for the same seed, whatever
+// the number of workers. It does not stop at a failure: every case is run,
+// every distinct defect is collected, and each is shrunk on its own.
 func (h *Harness) explore(ctx context.Context, p *Property) PropResult {
 	res := PropResult{Property: p}
 	gen, err := p.Cases(h.Env)
@@ -73,42 +94,38 @@ func (h *Harness) explore(ctx context.Context, p *Property) PropResult {
 		res.Skipped = err.Error()
 		return res
 	}
-	// drawing stops at the first failure; requests already in flight finish
-	// (ctx is theirs), so the model never loses track of them
-	drawing, stop := context.WithCancel(ctx)
-	defer stop()
-	base := h.seedFor(p)
-	var next, cases, soft, failing atomic.Int64
-	var once sync.Once
-	var first *Outcome
-	var firstSeed uint64
+	base, n := h.seedFor(p), int64(h.cases(p))
+	var next, cases, soft, divergent atomic.Int64
+	var seen sightings
 	var wg sync.WaitGroup
-	for w := 0; w < min(h.Workers, h.Checks); w++ {
+	for w := 0; w < min(h.Workers, int(n)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := next.Add(1) - 1; i < int64(h.Checks) && drawing.Err() == nil; i = next.Add(1) - 1 {
-				seed := base + uint64(i)
-				c, ok := example(gen, seed)
+			for i := next.Add(1) - 1; i < n && ctx.Err() == nil; i = next.Add(1) - 1 {
+				c, ok := example(gen, base+uint64(i))
 				if !ok {
 					continue
 				}
 				out := h.Exec(ctx, c)
 				cases.Add(1)
 				soft.Add(int64(out.Soft()))
+				h.Results.judge(&out)
 				h.progress()
-				if i, _ := out.Failure(h.Strict); i >= 0 && ctx.Err() == nil {
-					failing.Add(1)
-					once.Do(func() { first, firstSeed = &out, seed; stop() })
+				if ctx.Err() == nil {
+					seen.add(h, base+uint64(i), &out)
+					if i, _ := out.Failure(h.Strict); i >= 0 {
+						divergent.Add(1)
+					}
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	res.Cases, res.Soft, res.Divergent = int(cases.Load()), int(soft.Load()), int(failing.Load())
-	if first != nil {
-		res.Failure = h.shrink(context.WithoutCancel(ctx), p, gen, firstSeed, *first)
-	}
+	res.Cases, res.Soft, res.Divergent = int(cases.Load()), int(soft.Load()), int(divergent.Load())
+	res.Showed = h.report(context.WithoutCancel(ctx), p, seen.inOrder(), func(ctx context.Context, s *sighted) (Outcome, bool) {
+		return h.minimise(ctx, gen, s.seed, s.out, func(o *Outcome) bool { return h.shows(o, s.sig) })
+	})
 	return res
 }
 
@@ -150,51 +167,34 @@ func withRapid(seed uint64, checks int, shrink time.Duration, fn func()) {
 	fn()
 }
 
-// shrink asks rapid to minimise a failing case: rapid draws the same case
-// from the seed, then smaller ones, keeping those that fail the same way
-// (same step action, rule and kinds of divergence). If the failure does not
-// happen again (the target changed), the original case is reported as it
-// was.
-func (h *Harness) shrink(ctx context.Context, p *Property, gen *rapid.Generator[generators.Case], seed uint64, first Outcome) *Failure {
-	minimal, shrunk := h.minimise(ctx, gen, seed, first, signature)
-	f := h.failure(p, minimal, seed)
-	f.Shrunk = shrunk
-	f.FromSteps, f.FromParams = size(first.Case)
-	return f
-}
-
 // minimise runs rapid's shrinker from the case of seed, keeping the cases
-// whose failure has the same sig; the last failing case rapid runs is the
-// minimal one. It reports whether the failure happened again at all.
-func (h *Harness) minimise(ctx context.Context, gen *rapid.Generator[generators.Case], seed uint64, first Outcome,
-	sig func(Outcome, bool) string) (Outcome, bool) {
-	want := sig(first, h.Strict)
+// that keep holds for (that still show one defect: shrinking never slips
+// into another). The last such case rapid runs is the minimal one. It
+// reports whether keep held again at all.
+func (h *Harness) minimise(ctx context.Context, gen *rapid.Generator[generators.Case], seed uint64, first Outcome, keep func(*Outcome) bool) (Outcome, bool) {
 	minimal, again := first, false
 	withRapid(seed, 1, h.ShrinkTime, func() {
 		rapid.Check(&quietTB{}, func(t *rapid.T) {
+			if ctx.Err() != nil {
+				return
+			}
 			out := h.Exec(ctx, gen.Draw(t, "case"))
-			if sig(out, h.Strict) == want {
+			if keep(&out) {
 				minimal, again = out, true
-				t.Fatalf("%s", want)
+				t.Fatalf("shrinking")
 			}
 		})
 	})
 	return minimal, again
 }
 
-// signature identifies a failure: the failing step's action, the rule it
-// exercises and what diverged.
-func signature(o Outcome, strict bool) string {
-	i, divs := o.Failure(strict)
-	if i < 0 {
-		return ""
-	}
-	s := o.Steps[i]
-	sig := s.Step.Action + " " + ruleID(s.Prediction.Winner)
-	for _, d := range divs {
-		sig += " " + d.Kind.String() + ":" + d.What
-	}
-	return sig
+// Shows reports whether an outcome shows the defect of signature sig (see
+// Finding).
+func (h *Harness) Shows(o *Outcome, sig string) bool { return h.shows(o, sig) }
+
+// shows reports whether an outcome shows the defect of signature sig.
+func (h *Harness) shows(o *Outcome, sig string) bool {
+	return slices.ContainsFunc(h.sightingsOf(o), func(s sighting) bool { return s.sig == sig })
 }
 
 func size(c generators.Case) (steps, params int) {
@@ -214,7 +214,7 @@ func (h *Harness) Prop(p *Property) (func(*rapid.T), error) {
 	return func(t *rapid.T) {
 		out := h.Exec(context.Background(), gen.Draw(t, "case"))
 		if i, divs := out.Failure(h.Strict); i >= 0 {
-			t.Fatalf("%s", headline(out.Steps[i], divs))
+			t.Fatalf("%s", h.findingHeadline(out.All()[i].Step.Action, divs[0]))
 		}
 	}, nil
 }

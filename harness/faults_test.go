@@ -56,8 +56,8 @@ func TestBrokenTargetsGiveClassifiedDivergences(t *testing.T) {
 			go func() { done <- h.Run(context.Background(), prop) }()
 			select {
 			case r := <-done:
-				if r.Failure == nil || r.Failure.Divergences[0].What != c.what {
-					t.Fatalf("want a %q divergence, got %+v", c.what, r.Failure)
+				if len(r.Showed) == 0 || r.Showed[0].Row != spec.AspectAnswer || r.Showed[0].Failure.Divergences[0].What != c.what {
+					t.Fatalf("want a %q divergence of %s, got %+v", c.what, spec.AspectAnswer, r.Showed)
 				}
 			case <-time.After(30 * time.Second):
 				t.Fatal("the run hangs")

@@ -60,6 +60,8 @@ type Config struct {
 	Timeout         time.Duration // per request (default 10 s)
 	Strict          bool          // precedence and alternative divergences fail the run too
 	ShrinkTime      time.Duration // budget for shrinking one failure (default 10 s)
+	NoShrink        bool          // report findings with the case that first showed them, unshrunk
+	MaxFill         int           // setup creates a case may make to reach a limit (default generators.DefaultMaxFill)
 	ReportDir       string        // where reports go (default ./eniconform-report)
 	AllowRealCloud  bool          // permit endpoints under aliyuncs.com
 	Emulator        emulator.Options
@@ -78,6 +80,7 @@ type Harness struct {
 
 	run     string   // unique to this run, for nonces and tokens
 	actions sync.Map // action → bool: whether the target implements it
+	lanes   sync.Map // lane → *sync.Mutex, held by a case that runs alone in its lane
 	mu      sync.Mutex
 	state   oracle.State
 	flights flights // requests in flight, guarded by mu
@@ -120,6 +123,9 @@ func Open(cfg Config) (*Harness, error) {
 		h.Target = h.Emulator.URL
 	}
 	h.Env = generators.NewEnv(cfg.World, cfg.Profile)
+	if cfg.MaxFill > 0 {
+		h.Env.MaxFill = cfg.MaxFill
+	}
 	h.Conn = &target.Conn{URL: h.Target, Profile: cfg.Profile, World: cfg.World, Now: time.Now,
 		Client: &http.Client{Timeout: cfg.Timeout, Transport: transport(cfg.Workers)}, Scheme: cfg.Scheme, Format: formatName(cfg.Format)}
 	return h, nil

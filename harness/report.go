@@ -22,12 +22,14 @@ import (
 type Failure struct {
 	Property    string
 	Headline    string
+	Signature   string     // of the defect shown (see Finding)
 	Rule        *spec.Rule // the rule the failing step exercises; nil for a success
 	Outcome     Outcome    // the minimal failing run
-	Step        int        // index of the failing step
+	Step        int        // index of the failing request in Outcome.All()
 	Divergences []oracle.Divergence
 	Seed        uint64
 	Shrunk      bool
+	Capped      bool // not shrunk: the property had shrunk MaxShrinks findings already
 	Replayed    bool // a saved case run again, as it was
 	FromSteps   int  // size of the case before shrinking
 	FromParams  int
@@ -42,30 +44,40 @@ func ruleID(r *spec.Rule) string {
 	return r.ID
 }
 
-// headline is one short line that does not change from run to run: the
-// rule and what diverged, without IDs or times.
-func headline(s StepResult, divs []oracle.Divergence) string {
-	d := divs[0]
-	want, got := d.Want, d.Got
-	if d.What == "NetworkInterfaceId" || d.What == "RequestId" {
-		want, got = "well-formed and new", "not"
-	}
-	return fmt.Sprintf("%s %s: %s: want %s, got %s", s.Step.Action, ruleID(s.Prediction.Winner), d.What, want, got)
-}
-
-// Failure builds the report of an outcome's failing step, for a case run
-// outside a property (replay).
-func (h *Harness) Failure(p *Property, o Outcome) *Failure { return h.failure(p, o, 0) }
-
-// failure builds the report of an outcome's failing step.
-func (h *Harness) failure(p *Property, o Outcome, seed uint64) *Failure {
+// Failure builds the report of an outcome's first failing request, for a
+// case run outside a property (replay).
+func (h *Harness) Failure(p *Property, o Outcome) *Failure {
 	i, divs := o.Failure(h.Strict)
-	f := &Failure{Property: p.Name, Outcome: o, Step: i, Divergences: divs, Seed: seed}
+	f := &Failure{Property: p.Name, Outcome: o, Step: i, Divergences: divs}
 	if i < 0 {
 		return f
 	}
-	f.Rule = o.Steps[i].Prediction.Winner
-	f.Headline = headline(o.Steps[i], divs)
+	s := o.All()[i]
+	f.Rule = s.Prediction.Winner
+	f.Headline = h.findingHeadline(s.Step.Action, divs[0])
+	f.FromSteps, f.FromParams = size(o.Case)
+	return f
+}
+
+// failureOf builds the report of the defect of signature sig in outcome o:
+// the first request that shows it, and its divergences of that signature.
+// o must show the defect.
+func (h *Harness) failureOf(p *Property, o Outcome, sig string, seed uint64) *Failure {
+	f := &Failure{Property: p.Name, Outcome: o, Seed: seed, Step: -1, Signature: sig}
+	for _, x := range h.sightingsOf(&o) {
+		if x.sig == sig {
+			f.Step = x.step
+			break
+		}
+	}
+	s := o.All()[f.Step]
+	for _, d := range s.Divergences {
+		if h.signature(s.Step.Action, d) == sig {
+			f.Divergences = append(f.Divergences, d)
+		}
+	}
+	f.Rule = s.Prediction.Winner
+	f.Headline = h.findingHeadline(s.Step.Action, f.Divergences[0])
 	f.FromSteps, f.FromParams = size(o.Case)
 	return f
 }
@@ -113,11 +125,11 @@ func (h *Harness) Text(f *Failure) string {
 	} else {
 		b.WriteString("  rule:     none: the request is valid and must succeed\n")
 	}
-	s := f.Outcome.Steps[f.Step]
-	fmt.Fprintf(&b, "  request:  %s\n", s.Sent())
+	s := f.Outcome.All()[f.Step]
+	fmt.Fprintf(&b, "  request:  %s\n", clip(s.Sent(), 2000))
 	fmt.Fprintf(&b, "  diff (-oracle +target):\n%s", indent(cmp.Diff(h.predicted(s), observed(s, h.Profile.Subject)), "    "))
 	for _, d := range f.Divergences {
-		fmt.Fprintf(&b, "    %s %s: want %s, got %s — %s\n", d.Kind, d.What, d.Want, d.Got, d.Why)
+		fmt.Fprintf(&b, "    %s %s [%s]: want %s, got %s — %s\n", d.Kind, d.What, d.Row, d.Want, d.Got, d.Why)
 	}
 	if len(s.Observed.Body) > 0 {
 		fmt.Fprintf(&b, "  body:     %s\n", strconv.Quote(clip(string(s.Observed.Body), 300)))
@@ -127,6 +139,8 @@ func (h *Harness) Text(f *Failure) string {
 	switch {
 	case f.Replayed:
 		shrunk = "replayed as saved"
+	case f.Capped:
+		shrunk = fmt.Sprintf("not shrunk: the property shrank %d findings already", MaxShrinks)
 	case f.Shrunk:
 		shrunk = fmt.Sprintf("shrunk from %d steps and %d parameters", f.FromSteps, f.FromParams)
 	}
@@ -136,6 +150,20 @@ func (h *Harness) Text(f *Failure) string {
 	}
 	if f.File != "" {
 		fmt.Fprintf(&b, "  saved:    %s\n  reproduce: %s\n", f.File, f.Reproduce)
+	}
+	return b.String()
+}
+
+// Texts renders the reports of findings, each with how many cases showed
+// it, one after the other.
+func (h *Harness) Texts(fs []*Finding) string {
+	var b strings.Builder
+	for i, f := range fs {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(h.Text(f.Failure))
+		fmt.Fprintf(&b, "  seen in:  %d case%s (first in: %s)\n", f.Cases, plural(f.Cases), f.Property)
 	}
 	return b.String()
 }
@@ -160,19 +188,22 @@ type Saved struct {
 	Headline    string          `json:"headline"`
 	Property    string          `json:"property"`
 	Rule        string          `json:"rule"`
+	Signature   string          `json:"signature,omitempty"`
 	Divergences []string        `json:"divergences"`
 	Case        generators.Case `json:"case"`
 }
 
 var unsafeName = regexp.MustCompile(`[^a-zA-Z0-9._-]+`)
 
-// save writes the failure's case under dir/cases and sets File and
-// Reproduce; replay is how to run it again (the command with its target).
+// save writes the failure's case under dir/cases, named after the verdict
+// row and the signature of its defect (the same defect gets the same file in
+// every run), and sets File and Reproduce; replay is how to run it again
+// (the command with its target).
 func (f *Failure) save(dir, replay string) error {
 	if err := os.MkdirAll(filepath.Join(dir, "cases"), 0o755); err != nil {
 		return err
 	}
-	s := Saved{Headline: f.Headline, Property: f.Property, Rule: ruleID(f.Rule), Case: f.Outcome.Case}
+	s := Saved{Headline: f.Headline, Property: f.Property, Rule: ruleID(f.Rule), Signature: f.Signature, Case: f.Outcome.Case}
 	for _, d := range f.Divergences {
 		s.Divergences = append(s.Divergences, d.String())
 	}
@@ -181,8 +212,12 @@ func (f *Failure) save(dir, replay string) error {
 		return err
 	}
 	h := fnv.New32a()
-	h.Write([]byte(f.Property))
-	name := unsafeName.ReplaceAllString(ruleID(f.Rule), "_") + fmt.Sprintf("-%08x", h.Sum32())
+	h.Write([]byte(f.Signature))
+	row := "case"
+	if len(f.Divergences) > 0 {
+		row = f.Divergences[0].Row
+	}
+	name := unsafeName.ReplaceAllString(row, "_") + fmt.Sprintf("-%08x", h.Sum32())
 	f.File = filepath.Join(dir, "cases", name+".json")
 	f.Reproduce = replay + " " + f.File
 	return os.WriteFile(f.File, append(data, '\n'), 0o644)

@@ -3,30 +3,34 @@ package harness
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"sync"
 	"sync/atomic"
-	"text/tabwriter"
 	"time"
 )
 
-// Results gathers what a run found, for the console table and summary.json.
+// Results gathers what a run found: the property results, the findings,
+// and how many answers each verdict row was judged on.
 type Results struct {
 	seed     uint64
 	start    time.Time
 	requests atomic.Int64
 	mu       sync.Mutex
 	props    []PropResult
+	findings []*Finding          // in the order found
+	bySig    map[string]*Finding // signature → finding
+	judged   map[string]int      // verdict row → answers judged on it
 	leaked   int
 	unknown  int
 	last     time.Time // of the last progress line
 }
 
 // NewResults starts the clock of a run.
-func NewResults(seed uint64) *Results { return &Results{seed: seed, start: time.Now()} }
+func NewResults(seed uint64) *Results {
+	return &Results{seed: seed, start: time.Now(), bySig: map[string]*Finding{}, judged: map[string]int{}}
+}
 
 func (r *Results) count(requests int) { r.requests.Add(int64(requests)) }
 
@@ -34,6 +38,43 @@ func (r *Results) add(p PropResult) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.props = append(r.props, p)
+}
+
+// judge counts the rows every request of an outcome was judged on.
+func (r *Results) judge(o *Outcome) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range o.All() {
+		for _, row := range s.Judged {
+			r.judged[row]++
+		}
+	}
+}
+
+// sighted adds cases to the finding of a signature and returns it; nil
+// when no property has reported that defect yet.
+func (r *Results) sighted(sig string, cases int) *Finding {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	f := r.bySig[sig]
+	if f != nil {
+		f.Cases += cases
+	}
+	return f
+}
+
+// register records a new finding and returns it (or the one of the same
+// signature that another property registered meanwhile).
+func (r *Results) register(f *Finding) *Finding {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if have := r.bySig[f.Signature]; have != nil {
+		have.Cases += f.Cases
+		return have
+	}
+	r.bySig[f.Signature] = f
+	r.findings = append(r.findings, f)
+	return f
 }
 
 func (r *Results) setLeaked(leaked, unknown int) {
@@ -47,6 +88,20 @@ func (r *Results) Props() []PropResult {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return slices.Clone(r.props)
+}
+
+// Findings returns the findings so far, in the order found.
+func (r *Results) Findings() []*Finding {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.findings)
+}
+
+// Judged returns how many answers a verdict row was judged on.
+func (r *Results) Judged(row string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.judged[row]
 }
 
 // progress prints a line on the progress writer at most twice a second.
@@ -65,11 +120,9 @@ func (h *Harness) progress() {
 		float64(r.requests.Load())/time.Since(r.start).Seconds())
 }
 
-type familyRow struct {
-	Passed, Failed, Skipped, Cases, Divergences, Soft int
-}
-
-// Summary is summary.json.
+// Summary is summary.json: the run's settings and figures, the verdict of
+// every rule and aspect, the findings and the properties. Its keys are
+// stable (snake case throughout).
 type Summary struct {
 	Target      string                `json:"target"`
 	Profile     string                `json:"profile"`
@@ -77,30 +130,56 @@ type Summary struct {
 	Workers     int                   `json:"workers"`
 	Checks      int                   `json:"checks"`
 	Strict      bool                  `json:"strict_precedence"`
+	Verdict     string                `json:"verdict"` // "conforms" or "diverges"
 	Seconds     float64               `json:"seconds"`
 	Cases       int                   `json:"cases"`
 	Requests    int64                 `json:"requests"`
 	CasesPerSec float64               `json:"cases_per_second"`
-	Divergences int                   `json:"divergences"`
-	Soft        int                   `json:"precedence_and_alternative_divergences"`
+	Divergences int                   `json:"divergences"` // findings that fail the run
+	Soft        int                   `json:"soft_findings"`
 	Leaked      int                   `json:"leaked_enis"`
 	Unknown     int                   `json:"creates_of_unknown_outcome"` // answered by a timeout, 5xx or garbage and never settled
-	Families    map[string]*familyRow `json:"families"`
+	Counts      VerdictCounts         `json:"counts"`
+	Families    map[string]*FamilyRow `json:"families"`
+	Verdicts    []Verdict             `json:"verdicts"`
+	Findings    []FindingSummary      `json:"findings"`
 	Properties  []PropSummary         `json:"properties"`
+}
+
+// FamilyRow tallies the verdicts and cases of one family.
+type FamilyRow struct {
+	VerdictCounts
+	Cases    int `json:"cases"`
+	Findings int `json:"findings"`
 }
 
 // PropSummary is one property in summary.json.
 type PropSummary struct {
-	Family   string  `json:"family"`
-	Name     string  `json:"name"`
-	Rule     string  `json:"rule,omitempty"`
-	Result   string  `json:"result"` // passed, failed, skipped
-	Cases    int     `json:"cases"`
-	Soft     int     `json:"soft_divergences,omitempty"`
-	Seconds  float64 `json:"seconds"`
-	Headline string  `json:"headline,omitempty"`
-	Skipped  string  `json:"skipped,omitempty"`
-	File     string  `json:"case_file,omitempty"`
+	Family   string   `json:"family"`
+	Name     string   `json:"name"`
+	Rule     string   `json:"rule,omitempty"`
+	Result   string   `json:"result"` // passed, failed, skipped
+	Cases    int      `json:"cases"`
+	Soft     int      `json:"soft_divergences,omitempty"`
+	Seconds  float64  `json:"seconds"`
+	Findings []string `json:"findings,omitempty"` // headlines of the findings that fail it
+	Skipped  string   `json:"skipped,omitempty"`
+}
+
+// FindingSummary is one finding in summary.json.
+type FindingSummary struct {
+	Row       string `json:"row"`
+	Signature string `json:"signature"`
+	Headline  string `json:"headline"`
+	Soft      bool   `json:"soft,omitempty"`
+	Cross     bool   `json:"cross_cutting,omitempty"`
+	Property  string `json:"property"`
+	Cases     int    `json:"cases"`
+	Shrunk    bool   `json:"shrunk"`
+	Steps     int    `json:"steps"`
+	Params    int    `json:"params"`
+	File      string `json:"case_file,omitempty"`
+	Reproduce string `json:"reproduce,omitempty"`
 }
 
 // Summary tallies the run.
@@ -109,38 +188,26 @@ func (h *Harness) Summary() Summary {
 	props := r.Props()
 	r.mu.Lock()
 	s := Summary{Target: h.Target, Profile: h.Profile.Name, Seed: r.seed, Workers: h.Workers, Checks: h.Checks, Strict: h.Strict,
-		Seconds: time.Since(r.start).Seconds(), Requests: r.requests.Load(), Leaked: r.leaked, Unknown: r.unknown, Families: map[string]*familyRow{}}
+		Seconds: time.Since(r.start).Seconds(), Requests: r.requests.Load(), Leaked: r.leaked, Unknown: r.unknown}
 	r.mu.Unlock()
 	for _, p := range props {
-		row := s.Families[p.Property.Family]
-		if row == nil {
-			row = &familyRow{}
-			s.Families[p.Property.Family] = row
-		}
-		ps := PropSummary{Family: p.Property.Family, Name: p.Property.Name, Cases: p.Cases, Soft: p.Soft,
-			Seconds: p.Elapsed.Seconds(), Skipped: p.Skipped, Result: "passed"}
-		if p.Property.Rule != nil {
-			ps.Rule = p.Property.Rule.ID
-		}
-		switch {
-		case p.Failure != nil:
-			ps.Result, ps.Headline, ps.File = "failed", p.Failure.Headline, p.Failure.File
-			row.Failed++
-			row.Divergences += max(p.Divergent, 1)
-		case p.Skipped != "":
-			ps.Result = "skipped"
-			row.Skipped++
-		default:
-			row.Passed++
-		}
-		row.Cases += p.Cases
-		row.Soft += p.Soft
 		s.Cases += p.Cases
-		s.Soft += p.Soft
-		s.Properties = append(s.Properties, ps)
+		s.Properties = append(s.Properties, h.propSummary(p))
 	}
-	for _, row := range s.Families {
-		s.Divergences += row.Divergences // cases that failed, not properties: several workers may fail at once
+	for _, f := range r.Findings() {
+		s.Findings = append(s.Findings, findingSummary(f))
+		switch {
+		case f.Fails(h.Strict):
+			s.Divergences++
+		default:
+			s.Soft++
+		}
+	}
+	s.Verdicts = h.Verdicts()
+	s.Counts, s.Families = tally(s.Verdicts)
+	s.Verdict = "conforms"
+	if s.Counts.Diverges > 0 || s.Leaked > 0 {
+		s.Verdict = "diverges"
 	}
 	if s.Seconds > 0 {
 		s.CasesPerSec = float64(s.Cases) / s.Seconds
@@ -148,33 +215,34 @@ func (h *Harness) Summary() Summary {
 	return s
 }
 
-// WriteTable prints the console summary: one row per family.
-func (h *Harness) WriteTable(w io.Writer, s Summary) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "family\tpassed\tfailed\tskipped\tcases\tdivergences\tsoft\t")
-	var order []string
-	for _, p := range Catalogue(h.Profile) {
-		if !slices.Contains(order, p.Family) {
-			order = append(order, p.Family)
-		}
+func (h *Harness) propSummary(p PropResult) PropSummary {
+	ps := PropSummary{Family: p.Property.Family, Name: p.Property.Name, Cases: p.Cases, Soft: p.Soft,
+		Seconds: p.Elapsed.Seconds(), Skipped: p.Skipped, Result: "passed"}
+	if p.Property.Rule != nil {
+		ps.Rule = p.Property.Rule.ID
 	}
-	for _, f := range order {
-		r, ok := s.Families[f]
-		if !ok {
-			continue
-		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t\n", f, r.Passed, r.Failed, r.Skipped, r.Cases, r.Divergences, r.Soft)
+	for _, f := range p.Failing(h.Strict) {
+		ps.Findings = append(ps.Findings, f.Headline)
 	}
-	tw.Flush()
-	fmt.Fprintf(w, "%d cases (%d requests) in %.1f s: %.0f cases/s; %d divergences, %d soft (precedence, alternatives); leaked ENIs: %d; seed %d\n",
-		s.Cases, s.Requests, s.Seconds, s.CasesPerSec, s.Divergences, s.Soft, s.Leaked, s.Seed)
-	if s.Unknown > 0 {
-		fmt.Fprintf(w, "%d creates got no usable answer (timeouts, 5xx, garbage): they may or may not have made an ENI\n", s.Unknown)
+	switch {
+	case len(ps.Findings) > 0:
+		ps.Result = "failed"
+	case p.Skipped != "":
+		ps.Result = "skipped"
 	}
+	return ps
 }
 
-// WriteSummary writes summary.json under the report directory (each
-// failure's case file is saved as it is found) and returns the summary.
+func findingSummary(f *Finding) FindingSummary {
+	steps, params := size(f.Failure.Outcome.Case)
+	return FindingSummary{Row: f.Row, Signature: f.Signature, Headline: f.Headline, Soft: f.Soft, Cross: f.Cross,
+		Property: f.Property, Cases: f.Cases, Shrunk: f.Failure.Shrunk, Steps: steps, Params: params,
+		File: f.Failure.File, Reproduce: f.Failure.Reproduce}
+}
+
+// WriteSummary writes summary.json and junit.xml under the report
+// directory (each finding's case file is saved as it is found) and returns
+// the summary.
 func (h *Harness) WriteSummary() (Summary, error) {
 	if err := os.MkdirAll(h.ReportDir, 0o755); err != nil {
 		return Summary{}, fmt.Errorf("--report-dir: %w", err)
@@ -184,5 +252,8 @@ func (h *Harness) WriteSummary() (Summary, error) {
 	if err != nil {
 		return s, err
 	}
-	return s, os.WriteFile(filepath.Join(h.ReportDir, "summary.json"), append(data, '\n'), 0o644)
+	if err := os.WriteFile(filepath.Join(h.ReportDir, "summary.json"), append(data, '\n'), 0o644); err != nil {
+		return s, err
+	}
+	return s, h.writeJUnit(filepath.Join(h.ReportDir, "junit.xml"), s)
 }

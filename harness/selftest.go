@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/eniconform/eniconform/emulator"
+	"github.com/eniconform/eniconform/oracle"
 )
 
 // SelftestConfig configures Selftest: the run of each pass (Checks, Seed,
@@ -28,9 +29,10 @@ type SelftestConfig struct {
 // FaultResult is how the harness fared against one planted fault.
 type FaultResult struct {
 	Fault    emulator.Fault
-	Caught   bool
-	Property *Property // the first property that failed; nil when the fault survived
-	Failure  *Failure  // that property's failure, shrunk
+	Caught   bool      // reported under one of the rows the fault breaks
+	Property *Property // the first property whose cases showed such a finding; nil when the fault survived
+	Finding  *Finding  // that finding
+	Failure  *Failure  // its case, shrunk as far as any failure of its row and action goes
 	Cases    int       // cases run until the fault was caught (every case run when it survived)
 	InProp   int       // of those, the cases of the property that caught it
 	Elapsed  time.Duration
@@ -148,8 +150,19 @@ func cleanPass(ctx context.Context, cfg Config) (Summary, error) {
 	return h.Summary(), nil
 }
 
-// faultPass runs the catalogue against an emulator carrying f until the
-// first failure.
+// caughtIn returns the first finding of a property's result that reports
+// fault f: one that fails the run, on a row f breaks.
+func caughtIn(pr PropResult, f emulator.Fault, strict bool) *Finding {
+	for _, found := range pr.Showed {
+		if found.Fails(strict) && slices.Contains(f.Breaks, found.Row) {
+			return found
+		}
+	}
+	return nil
+}
+
+// faultPass runs the catalogue against an emulator carrying f until a
+// property reports it under one of the rows it breaks.
 func faultPass(ctx context.Context, cfg Config, f emulator.Fault) (FaultResult, error) {
 	cfg.Emulator.Faults = []string{f.Name}
 	cfg.Strict, cfg.Workers, cfg.Progress = f.Strict, 1, nil
@@ -164,8 +177,9 @@ func faultPass(ctx context.Context, cfg Config, f emulator.Fault) (FaultResult, 
 	for _, p := range Catalogue(h.Profile) {
 		pr := h.Run(ctx, p)
 		r.Cases += pr.Cases
-		if pr.Failure != nil {
-			r.Caught, r.Property, r.Failure, r.InProp = true, p, h.reshrink(ctx, p, pr.Failure), pr.Cases
+		if found := caughtIn(pr, f, h.Strict); found != nil {
+			r.Caught, r.Property, r.Finding, r.InProp = true, p, found, pr.Cases
+			r.Failure = h.reshrink(ctx, p, found.Failure)
 			break
 		}
 	}
@@ -174,41 +188,42 @@ func faultPass(ctx context.Context, cfg Config, f emulator.Fault) (FaultResult, 
 	return r, nil
 }
 
-// reshrink shrinks a failure found on a faulty emulator further than Run
-// does: Run keeps the same divergence, lest it slip to another bug, but the
-// planted fault is the only bug here, so any failure of the same action and
-// rule shows it. A replay that sends a PrimaryIpAddress, say, diverges on
-// its outcome where one without diverges on its ENI ID; only this shrink
-// drops the address. The failure is saved again; f is returned when the
-// property draws no independent cases or nothing smaller fails.
+// reshrink shrinks a finding's case on a faulty emulator further than Run
+// does: Run keeps the same defect (the same signature), lest it slip to
+// another bug, but the planted fault is the only bug here, so any failing
+// divergence on the same row and action shows it. A name too long that
+// shrinks to one starting with a digit shows the same fault. The failure is
+// saved again; f is returned when the property draws no independent cases
+// or nothing smaller fails.
 func (h *Harness) reshrink(ctx context.Context, p *Property, f *Failure) *Failure {
-	if p.Kind != Explore || p.Cases == nil {
+	if p.Kind != Explore || p.Cases == nil || len(f.Divergences) == 0 {
 		return f
 	}
 	gen, err := p.Cases(h.Env)
 	if err != nil {
 		return f
 	}
-	minimal, found := h.minimise(ctx, gen, f.Seed, f.Outcome, looseSignature)
+	row, action := f.Divergences[0].Row, f.Outcome.All()[f.Step].Step.Action
+	var sig string
+	keep := func(o *Outcome) bool {
+		for _, x := range h.sightingsOf(o) {
+			if x.div.Row == row && o.All()[x.step].Step.Action == action && (x.div.Kind == oracle.Hard || h.Strict) {
+				sig = x.sig
+				return true
+			}
+		}
+		return false
+	}
+	minimal, found := h.minimise(ctx, gen, f.Seed, f.Outcome, keep)
 	if !found {
 		return f
 	}
-	g := h.failure(p, minimal, f.Seed)
+	g := h.failureOf(&Property{Name: f.Property}, minimal, sig, f.Seed)
 	g.Shrunk, g.FromSteps, g.FromParams = true, f.FromSteps, f.FromParams
 	if g.save(h.ReportDir, h.Replay) != nil {
 		g.File, g.Reproduce = f.File, f.Reproduce
 	}
 	return g
-}
-
-// looseSignature identifies a failure by its failing step's action and
-// rule only.
-func looseSignature(o Outcome, strict bool) string {
-	i, _ := o.Failure(strict)
-	if i < 0 {
-		return ""
-	}
-	return o.Steps[i].Step.Action + " " + ruleID(o.Steps[i].Prediction.Winner)
 }
 
 // ReplayCommand returns the command that replays a saved case: base

@@ -15,7 +15,7 @@ const selftestRow = "%-36s %-6s %-44s %12s %8s  %s\n"
 
 // WriteSelftestHeader prints the head of the selftest table.
 func WriteSelftestHeader(w io.Writer) {
-	fmt.Fprintf(w, selftestRow, "fault", "caught", "first failing property / rule", "cases (prop)", "seconds", "shrunk case")
+	fmt.Fprintf(w, selftestRow, "fault", "caught", "caught by property / row", "cases (prop)", "seconds", "shrunk case")
 }
 
 // WriteSelftestRow prints one fault's row: whether it was caught, by which
@@ -40,16 +40,55 @@ func WriteSelftestRow(w io.Writer, r FaultResult) {
 }
 
 // caughtBy names the property that caught a fault (its rule, or its last
-// label) and, when it differs, the rule the failing step exercises.
+// label) and, when it differs, the row its finding is on.
 func caughtBy(r FaultResult) string {
 	prop := r.Property.Labels[len(r.Property.Labels)-1]
 	if r.Property.Rule != nil {
 		prop = r.Property.Rule.ID
 	}
-	if rule := ruleID(r.Failure.Rule); rule != prop {
-		return prop + " / " + rule
+	if row := r.Finding.Row; row != prop {
+		return prop + " / " + row
 	}
 	return prop
+}
+
+// WriteCombination prints one combination's line: how many faults, how
+// many reported, the false findings and the missed faults.
+func WriteCombination(w io.Writer, c CombinationResult) {
+	fmt.Fprintf(w, "%2d faults: %2d reported, %d false findings, %5d cases, %5.1f s", len(c.Faults), len(c.Faults)-len(c.Missed), len(c.False), c.Cases, c.Elapsed.Seconds())
+	if len(c.Missed) > 0 {
+		fmt.Fprintf(w, "; missed %s", strings.Join(c.Missed, ","))
+	}
+	fmt.Fprintln(w)
+	if len(c.Missed) > 0 || len(c.False) > 0 {
+		fmt.Fprintf(w, "    planted: %s\n", strings.Join(c.Faults, ","))
+	}
+	for _, f := range c.False {
+		fmt.Fprintf(w, "    false finding: %s\n", f)
+	}
+}
+
+// WriteCombinedFigures prints recall, precision, the worst combination and
+// every miss.
+func WriteCombinedFigures(w io.Writer, r *CombinedResult) {
+	if len(r.Combinations) == 0 {
+		fmt.Fprintln(w, "no combination was run")
+		return
+	}
+	all := r.Combinations[0]
+	fmt.Fprintf(w, "recall %.3f over %d combinations (all %d faults at once: %.0f %%); precision %.3f; seed %d\n",
+		r.Recall(), len(r.Combinations), len(all.Faults), 100*all.Recall(), r.Precision(), r.Seed)
+	worst := r.Worst()
+	fmt.Fprintf(w, "worst combination: %s (recall %.2f, %d false findings)\n", strings.Join(worst.Faults, ","), worst.Recall(), len(worst.False))
+	misses := map[string]int{}
+	for _, c := range r.Combinations {
+		for _, m := range c.Missed {
+			misses[m]++
+		}
+	}
+	for _, name := range sortedKeys(misses) {
+		fmt.Fprintf(w, "missed: %s in %d combinations\n", name, misses[name])
+	}
 }
 
 func plural(n int) string {
@@ -101,7 +140,7 @@ func SaveRegressions(dir string, r *SelftestResult) error {
 			continue
 		}
 		reg := Regression{Fault: f.Fault.Name, Strict: f.Fault.Strict, Saved: Saved{Headline: f.Failure.Headline,
-			Property: f.Failure.Property, Rule: ruleID(f.Failure.Rule), Case: f.Failure.Outcome.Case}}
+			Property: f.Failure.Property, Rule: ruleID(f.Failure.Rule), Signature: f.Failure.Signature, Case: f.Failure.Outcome.Case}}
 		for _, d := range f.Failure.Divergences {
 			reg.Divergences = append(reg.Divergences, d.String())
 		}

@@ -10,46 +10,74 @@ import (
 
 // stateful runs rapid's state machine: sequences of creates, deletes,
 // replays and describes chosen by generators.Machine, each step judged by
-// the oracle. rapid shrinks a failing sequence itself; the last failing
-// sequence it runs is the minimal one, saved as a replayable case.
+// the oracle. Like explore, it runs every sequence (Checks/10, at least 5,
+// each from its own seed) and then shrinks each defect they showed on its
+// own: rapid runs the sequence of the first seed that showed it again,
+// failing only while the defect shows; the last such sequence is the
+// minimal one, saved as a replayable case.
 func (h *Harness) stateful(ctx context.Context, p *Property) PropResult {
 	res := PropResult{Property: p}
 	if len(h.Env.Homes) == 0 {
-		res.Skipped = "the world has no place where an ENI can be created"
+		res.Skipped = "the world has no place where an ENI can be created: add a main account with a vSwitch and a VPC security group"
 		return res
 	}
 	if err := h.supports(ctx, p); err != nil {
 		res.Skipped = err.Error()
 		return res
 	}
-	var failed *Outcome
-	sequences := max(h.Checks/10, 5)
-	withRapid(h.seedFor(p), sequences, h.ShrinkTime, func() {
+	var seen sightings
+	base := h.seedFor(p)
+	for i := 0; i < max(h.Checks/10, 5) && ctx.Err() == nil; i++ {
+		out, _ := h.machine(ctx, base+uint64(i), "")
+		res.Cases++
+		res.Soft += out.Soft()
+		h.Results.judge(&out)
+		if ctx.Err() == nil {
+			seen.add(h, base+uint64(i), &out)
+			if j, _ := out.Failure(h.Strict); j >= 0 {
+				res.Divergent++
+			}
+		}
+	}
+	res.Showed = h.report(context.WithoutCancel(ctx), p, seen.inOrder(), func(ctx context.Context, s *sighted) (Outcome, bool) {
+		return h.machine(ctx, s.seed, s.sig)
+	})
+	return res
+}
+
+// machine runs the sequence rapid draws from seed. With sig empty it runs
+// the whole sequence once and returns it. Otherwise it stops a sequence at
+// the step that shows the defect sig, and rapid shrinks; it returns the last
+// (the minimal) sequence that showed it, and whether one did.
+func (h *Harness) machine(ctx context.Context, seed uint64, sig string) (Outcome, bool) {
+	var last Outcome
+	shown := false
+	shrink := h.ShrinkTime
+	if sig == "" {
+		shrink = 0
+	}
+	withRapid(seed, 1, shrink, func() {
 		rapid.Check(&quietTB{}, func(t *rapid.T) {
 			if ctx.Err() != nil {
 				t.Skip("interrupted")
 			}
-			if failed == nil {
-				res.Cases++ // sequences rapid runs to shrink a failure are not cases of the property
+			stop := func(o *Outcome) bool { return sig != "" && h.shows(o, sig) }
+			out := h.sequence(ctx, t, stop, func(o Outcome) { last, shown = o, true })
+			if sig == "" {
+				last = out
 			}
-			out := h.sequence(ctx, t, func(o Outcome) { failed = &o })
-			res.Soft += out.Soft()
 		})
 	})
-	if failed != nil {
-		res.Failure = h.failure(p, *failed, h.seedFor(p))
-		res.Failure.Shrunk, res.Divergent = true, 1
-	}
-	return res
+	return last, shown
 }
 
 // sequence runs one state-machine sequence and cleans up after it. The
 // sequence is kept as a case whose later steps refer to the ENIs of earlier
-// ones (Ref), so that it can be replayed; on the first failing step, fail
-// gets it and t fails.
-func (h *Harness) sequence(ctx context.Context, t *rapid.T, fail func(Outcome)) Outcome {
+// ones (Ref), so that it can be replayed. When stop holds after a step,
+// stopped gets the sequence so far and t fails.
+func (h *Harness) sequence(ctx context.Context, t *rapid.T, stop func(*Outcome) bool, stopped func(Outcome)) (out Outcome) {
 	sess := target.NewSession(h.run)
-	out := Outcome{Case: generators.Case{Generator: "machine"}}
+	out = Outcome{Case: generators.Case{Generator: "machine"}}
 	made := map[string]int{} // ENI ID → the step that created it
 	m := generators.NewMachine(h.Env, func(t *rapid.T, st generators.Step) string {
 		replayable := st
@@ -64,9 +92,9 @@ func (h *Harness) sequence(ctx context.Context, t *rapid.T, fail func(Outcome)) 
 		r := h.step(ctx, sess, st)
 		out.Steps = append(out.Steps, r)
 		h.progress()
-		if i, _ := out.Failure(h.Strict); i >= 0 {
-			fail(out)
-			t.Fatalf("%s", signature(out, h.Strict))
+		if stop(&out) {
+			stopped(out)
+			t.Fatalf("stopped at step %d", len(out.Steps))
 		}
 		id := ""
 		if st.Action == h.Profile.Subject && !r.Observed.Failed() && r.Observed.NetworkInterfaceID != "" {
@@ -77,7 +105,10 @@ func (h *Harness) sequence(ctx context.Context, t *rapid.T, fail func(Outcome)) 
 		}
 		return id
 	})
-	defer h.cleanup(sess) // also when a step fails t
+	defer func() { // also when a step fails t
+		out.Cleanup = h.cleanup(sess)
+		h.Results.count(len(out.Steps) + len(out.Cleanup))
+	}()
 	t.Repeat(m.Actions())
 	return out
 }

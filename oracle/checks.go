@@ -1,6 +1,9 @@
 package oracle
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // This file is where each rule's condition lives. A rule in the spec data
 // names its check; the check reads the request and state, and the rule's
@@ -19,6 +22,7 @@ const (
 type verdict struct {
 	hit   tri
 	param string // the parameter concerned, for the message
+	part  string // the part of the rule the request breaks (a parameter and how), for signatures
 }
 
 type check struct {
@@ -38,11 +42,33 @@ func when(cond bool) verdict {
 	return miss
 }
 
-func whenParam(cond bool, param string) verdict {
+// when returns v if cond holds, else a miss.
+func (v verdict) when(cond bool) verdict {
 	if cond {
-		return verdict{hit: yes, param: param}
+		return v
 	}
 	return miss
+}
+
+// absence says how a parameter is missing: left out, or sent empty
+// (decision empty-is-absent), two defects a target may have apart.
+func absence(r *Request, name string) string {
+	if _, sent := r.Params[name]; sent {
+		return "empty"
+	}
+	return "absent"
+}
+
+// repeatName is a parameter name with its list indexes written N
+// (Tag.3.Key → Tag.N.Key), so that one unsupported list is one defect.
+func repeatName(name string) string {
+	parts := strings.Split(name, ".")
+	for i, p := range parts {
+		if i > 0 && p != "" && strings.Trim(p, "0123456789") == "" {
+			parts[i] = "N"
+		}
+	}
+	return strings.Join(parts, ".")
 }
 
 // checkKind names a condition. Checks are dispatched by a switch rather
@@ -151,14 +177,14 @@ func (e *eval) runRequest(r *boundRule) verdict {
 	case cRAMPermission:
 		return checkRAMPermission(e)
 	case cUnsupported:
-		return whenParam(e.unsupported != "", e.unsupported)
+		return verdict{hit: yes, param: e.unsupported, part: repeatName(e.unsupported)}.when(e.unsupported != "")
 	case cMissing:
 		return checkMissing(e, r)
 	case cFormat:
 		return checkFormat(e, r)
 	case cRegion:
 		_, ok := e.param("RegionId")
-		return when(e.action != nil && ok && e.region == nil)
+		return verdict{hit: yes, part: "RegionId unknown"}.when(e.action != nil && ok && e.region == nil)
 	case cToken:
 		return checkToken(e)
 	}
@@ -169,9 +195,9 @@ func (e *eval) runRequest(r *boundRule) verdict {
 func (e *eval) runResources(r *boundRule) verdict {
 	switch r.kind {
 	case cVSwitch:
-		return when(e.dangling("VSwitchId", e.vsw != nil))
+		return e.dangling("VSwitchId", e.vsw != nil)
 	case cSecurityGroup:
-		return when(e.dangling("SecurityGroupId", e.sg != nil))
+		return e.dangling("SecurityGroupId", e.sg != nil)
 	case cSGClassic:
 		return when(e.fresh() && e.sg != nil && e.sg.VPC == "")
 	case cVPCMismatch:
@@ -212,7 +238,7 @@ func checkMissingCommon(e *eval) verdict {
 			continue // present but unreadable: the incomplete-signature rule's business
 		}
 		if _, ok := e.param(c.Name); req == "required" && !ok {
-			return verdict{hit: yes, param: c.Name}
+			return verdict{hit: yes, param: c.Name, part: c.Name + " " + absence(e.r, c.Name)}
 		}
 	}
 	return miss
@@ -224,18 +250,21 @@ func checkSignatureMethod(e *eval) verdict {
 	}
 	g := &e.m.Spec.Gateway
 	if v, ok := e.param("SignatureMethod"); ok && v != g.SignatureMethod {
-		return verdict{hit: yes, param: "SignatureMethod"}
+		return verdict{hit: yes, param: "SignatureMethod", part: "SignatureMethod"}
 	}
 	v, ok := e.param("SignatureVersion")
-	return whenParam(ok && v != g.SignatureVersion, "SignatureVersion")
+	return verdict{hit: yes, param: "SignatureVersion", part: "SignatureVersion"}.when(ok && v != g.SignatureVersion)
 }
 
 func checkTimestampExpired(e *eval) verdict {
 	if !e.tsOK {
 		return miss
 	}
-	d := e.r.Now.Sub(e.ts)
-	return when(d > e.m.Spec.Gateway.TimestampWindow() || -d > e.m.Spec.Gateway.TimestampWindow())
+	d, w := e.r.Now.Sub(e.ts), e.m.Spec.Gateway.TimestampWindow()
+	if -d > w {
+		return verdict{hit: yes, part: "in the future"}
+	}
+	return verdict{hit: yes, part: "in the past"}.when(d > w)
 }
 
 func checkNonce(e *eval) verdict {
@@ -263,7 +292,7 @@ func checkRAMPermission(e *eval) verdict {
 func checkMissing(e *eval, r *boundRule) verdict {
 	for _, p := range r.params {
 		if _, ok := e.param(p.Name); p.Required && !ok {
-			return verdict{hit: yes, param: p.Name}
+			return verdict{hit: yes, param: p.Name, part: p.Name + " " + absence(e.r, p.Name)}
 		}
 	}
 	return miss
@@ -271,8 +300,10 @@ func checkMissing(e *eval, r *boundRule) verdict {
 
 func checkFormat(e *eval, r *boundRule) verdict {
 	for _, p := range r.params {
-		if v, ok := e.param(p.Name); ok && p.Constraints.Check(v) != "" {
-			return verdict{hit: yes, param: p.Name}
+		if v, ok := e.param(p.Name); ok {
+			if why := p.Constraints.Check(v); why != "" {
+				return verdict{hit: yes, param: p.Name, part: p.Name + ": " + string(why)}
+			}
 		}
 	}
 	return miss
@@ -304,11 +335,24 @@ func checkToken(e *eval) verdict {
 	return hit
 }
 
-// dangling reports whether a reference parameter is present but names
-// nothing this owner has in this region (decision ownership).
-func (e *eval) dangling(param string, found bool) bool {
-	_, ok := e.param(param)
-	return e.fresh() && ok && e.region != nil && e.owner != "" && !found
+// dangling says whether a reference parameter is present but names
+// nothing this owner has in this region (decision ownership), and whether
+// the ID is made up or another account's or region's.
+func (e *eval) dangling(param string, found bool) verdict {
+	id, ok := e.param(param)
+	if !e.fresh() || !ok || e.region == nil || e.owner == "" || found {
+		return miss
+	}
+	owner, region, exists := e.s.ix.ownerOf(id)
+	switch {
+	case !exists:
+		return verdict{hit: yes, part: param + " unknown"}
+	case owner != e.owner:
+		return verdict{hit: yes, part: param + " of another account"}
+	case region != e.region.ID:
+		return verdict{hit: yes, part: param + " of another region"}
+	}
+	return verdict{hit: yes, part: param + " unknown"}
 }
 
 func checkENI(e *eval) verdict {
@@ -326,8 +370,12 @@ func checkENI(e *eval) verdict {
 		return miss
 	case e.s.Uncertain(LaneOf(e.owner, e.region.ID)) && !e.s.Issued(id):
 		return verdict{hit: maybe} // it may be an ENI whose create was never observed
+	case found:
+		return verdict{hit: yes, part: "an ENI of another account or region"}
+	case e.s.Issued(id):
+		return verdict{hit: yes, part: "a deleted ENI"}
 	}
-	return hit
+	return verdict{hit: yes, part: "an ENI that never existed"}
 }
 
 // over compares a counter with a limit: certainly at or over it, maybe, or not.

@@ -3,6 +3,8 @@ package oracle
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/eniconform/eniconform/spec"
 )
 
 // listing is what a DescribeNetworkInterfaces request selects.
@@ -60,10 +62,12 @@ func intParam(r *Request, name string, def int) int {
 // With an uncertain lane, the count may vary within what the unobserved
 // outcomes allow, and unknown IDs may appear up to the pending creates.
 func (c *checker) described() {
+	const row = spec.AspectPostState
+	c.judged(row)
 	l := c.m.listing(c.s, c.p)
 	lo, hi := len(l.all)-l.doubtful, len(l.all)+l.pending
 	if c.o.TotalCount < lo || c.o.TotalCount > hi {
-		c.hard("TotalCount", countRange(lo, hi), strconv.Itoa(c.o.TotalCount), "the listing does not count the ENIs that match")
+		c.hard(row, "TotalCount", countRange(lo, hi), strconv.Itoa(c.o.TotalCount), "wrong TotalCount", "the listing does not count the ENIs that match")
 	}
 	known := map[string]eniRec{}
 	for _, e := range l.all {
@@ -74,16 +78,16 @@ func (c *checker) described() {
 		e, ok := known[v.NetworkInterfaceID]
 		switch {
 		case seen[v.NetworkInterfaceID]:
-			c.hard("listing", "each ENI once", v.NetworkInterfaceID+" twice", "the page lists an ENI twice")
+			c.hard(row, "listing", "each ENI once", v.NetworkInterfaceID+" twice", "an ENI twice", "the page lists an ENI twice")
 		case ok:
-			c.eniFields(e, v, e.IP != "")
+			c.eniFields(e, v, e.IP != "", row)
 		default:
 			unknown++
 		}
 		seen[v.NetworkInterfaceID] = true
 	}
 	if unknown > l.pending {
-		c.hard("listing", "only ENIs that match", fmt.Sprintf("%d unknown ENIs", unknown), "the page lists ENIs that do not exist or do not match the filter")
+		c.hard(row, "listing", "only ENIs that match", fmt.Sprintf("%d unknown ENIs", unknown), "unknown ENIs", "the page lists ENIs that do not exist or do not match the filter")
 	}
 	c.pageComplete(l, seen)
 }
@@ -97,13 +101,14 @@ func (c *checker) pageComplete(l listing, seen map[string]bool) {
 	}
 	if len(l.all) > l.size {
 		if len(c.o.ENIs) != len(page) {
-			c.hard("listing", fmt.Sprintf("%d ENIs on page %d", len(page), l.number), strconv.Itoa(len(c.o.ENIs)), "the page holds the wrong number of ENIs")
+			c.hard(spec.AspectPostState, "listing", fmt.Sprintf("%d ENIs on page %d", len(page), l.number), strconv.Itoa(len(c.o.ENIs)), "a page of the wrong size",
+				"the page holds the wrong number of ENIs")
 		}
 		return
 	}
 	for _, e := range page {
 		if !seen[e.ID] {
-			c.hard("listing", e.ID+" listed", "absent", "a live ENI that matches the filter is missing from the listing")
+			c.hard(spec.AspectPostState, "listing", e.ID+" listed", "absent", "a live ENI missing", "a live ENI that matches the filter is missing from the listing")
 		}
 	}
 }

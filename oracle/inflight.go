@@ -13,11 +13,13 @@ type InFlight struct {
 	doubted     string // the ENI of a delete
 }
 
-// Begin returns the state with the request of p in flight. A request
-// whose failure does not depend on the state (p.Lane == "") changes
-// nothing; any other create may create and any other delete may delete,
-// whatever p says, since requests that start later may change the state
-// before the target gets to it.
+// Begin returns the state with the request of p in flight: a create may
+// create and a delete may delete, whatever p says, since requests that
+// start later may change the state before the target gets to it, and a
+// target with defects may accept what it must refuse (one defect must not
+// show as a divergence of another request in flight meanwhile). A request
+// whose effect cannot be placed (an unknown action, key or region) changes
+// nothing.
 func (m *Model) Begin(s State, p *Prediction) (State, InFlight) {
 	return m.mayTakeEffect(s, p)
 }
@@ -26,14 +28,13 @@ func (m *Model) Begin(s State, p *Prediction) (State, InFlight) {
 func (m *Model) mayTakeEffect(s State, p *Prediction) (State, InFlight) {
 	var f InFlight
 	e := p.ev
-	if !p.Success() && (p.Lane == "" || p.fixed) || e.action == nil || e.owner == "" || e.region == nil {
-		return s, f // it fails whatever the state: it changes nothing
+	if e.action == nil || e.owner == "" || e.region == nil {
+		return s, f // nowhere to take effect
 	}
 	switch p.Action {
 	case m.Spec.Subject:
-		if p.Replay != "" {
-			return s, f // it returns the ENI its token names: nothing new
-		}
+		// a replay returns the ENI its token names, but a target with
+		// defects may create a new one all the same
 		rec := e.newENI("", "")
 		rec.Maybe = true
 		s = s.addENI(rec)

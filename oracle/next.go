@@ -29,8 +29,9 @@ func (m *Model) Next(s State, p *Prediction, o *Observation) State {
 	return s
 }
 
-// unobserved records that a request may or may not have taken effect: a
-// request that must fail whatever the state changed nothing.
+// unobserved records that a request may or may not have taken effect, even
+// one that must fail: the target that lost the answer may also have
+// accepted it.
 func (m *Model) unobserved(s State, p *Prediction) State {
 	s, _ = m.mayTakeEffect(s, p)
 	return s

@@ -236,36 +236,43 @@ func TestUnknownOutcomeMakesPredictionsUncertainNotWrong(t *testing.T) {
 		t.Fatalf("after a lost create at quota-1 the next create may succeed or hit the quota; got winner %v maybe %v", p.Winner, ids(p.Maybe))
 	}
 	quota := oracle.Observation{Kind: oracle.Answered, Status: 403, Code: "MaxEniCountExceeded", Format: "JSON",
-		ContentType: "application/json;charset=utf-8", RequestID: "0E3F1F4C-0000-4000-8000-000000000000"}
+		ContentType: "application/json;charset=utf-8", RequestID: "0E3F1F4C-0000-4000-8000-000000000000",
+		HostID: "ecs.aliyuncs.com", Message: "The number of ENI exceeds the limit per region."}
 	if d := m.Check(&s, &p, &quota); len(d) != 0 {
 		t.Fatalf("MaxEniCountExceeded is an acceptable answer here: %v", d)
 	}
 }
 
-// A prediction depends on the lane when a rule read the lane's state before
-// the winner: the security group's capacity outranks an address outside the
-// CIDR, so concurrent requests of the lane can change the answer; a bad name
-// cannot.
-func TestLaneCoversStatefulRulesBeforeTheWinner(t *testing.T) {
+// A prediction has a lane when a rule read the lane's state before the
+// winner (the security group's capacity outranks an address outside the
+// CIDR, so concurrent requests of the lane can change the answer), and
+// when the request may change the lane: a create with a bad name must fail,
+// but a target with defects may create all the same. A describe of an
+// unknown region has none.
+func TestLaneCoversStatefulRulesAndPossibleEffects(t *testing.T) {
 	m, s := model(t), state(t)
 	r := with(create(), "SecurityGroupId", "sg-bp1pair", "PrimaryIpAddress", "172.16.1.20")
 	if p := m.Predict(&s, r); p.Winner.ID != "addr.ip-outside-cidr" || p.Lane == "" {
 		t.Fatalf("winner %s, lane %q: want addr.ip-outside-cidr in a lane", p.Winner.ID, p.Lane)
 	}
-	if p := m.Predict(&s, with(create(), "NetworkInterfaceName", "1x")); p.Lane != "" {
-		t.Fatalf("a format error decided before any state is read needs no lane, got %q", p.Lane)
+	if p := m.Predict(&s, with(create(), "NetworkInterfaceName", "1x")); p.Lane != oracle.LaneOf("1000000000000001", "cn-hangzhou") {
+		t.Fatalf("a create that must fail may still take effect on a faulty target: want its lane, got %q", p.Lane)
+	}
+	describe := with(create(), "Action", "DescribeNetworkInterfaces", "RegionId", "cn-nowhere", "VSwitchId", "<del>", "SecurityGroupId", "<del>")
+	if p := m.Predict(&s, describe); p.Lane != "" {
+		t.Fatalf("a describe of an unknown region reads and changes nothing, got lane %q", p.Lane)
 	}
 }
 
-// A create that fails in every state leaves nothing behind, even when its
-// answer is lost; two deletes of one ENI in flight keep it doubtful until
-// both are answered.
+// A create that must fail whose answer is lost may still have created (a
+// target with defects may accept it): its lane is uncertain, not wrong; two
+// deletes of one ENI in flight keep it doubtful until both are answered.
 func TestInFlightAccounting(t *testing.T) {
 	m, s := model(t), state(t)
 	bad := with(create(), "PrimaryIpAddress", "8.8.8.8", "ClientToken", "tok-outside")
 	p := m.Predict(&s, bad)
-	if after := m.Next(s, &p, &oracle.Observation{Kind: oracle.Unknown}); after.Dump() != s.Dump() {
-		t.Fatal("a lost answer to a request that must fail changed the state")
+	if after := m.Next(s, &p, &oracle.Observation{Kind: oracle.Unknown}); after.Pending(p.Lane) != 1 {
+		t.Fatalf("a lost answer to a create that must fail: want one create of unknown outcome in its lane, got %d", after.Pending(p.Lane))
 	}
 
 	kv := []string{"AccessKeyId", "small", "VSwitchId", "vsw-bp1small", "SecurityGroupId", "sg-bp1small"}

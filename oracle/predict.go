@@ -86,17 +86,25 @@ type Prediction struct {
 	Winner *spec.Rule
 	// Param is the parameter the winner is about (for its message), if any.
 	Param string
+	// Part is the part of the winner the request breaks ("NetworkInterfaceName:
+	// too long", "VSwitchId of another account"), if the rule has parts: two
+	// parts are two defects a target may have apart.
+	Part string
 	// Violated lists every rule that certainly fires, by rank; Winner first.
 	// Lenient mode accepts any of their codes and documented alternatives.
 	Violated []*spec.Rule
 	// Maybe lists rules that may fire, depending on outcomes the client
 	// never observed (see State). Any of them, or the winner, is accepted.
 	Maybe []*spec.Rule
+	// Later lists rules after the winner that may fire: like Violated, the
+	// lenient set accepts them (a target that checks them first, or skips
+	// the winner, answers with their code).
+	Later []*spec.Rule
 	// Format is the response format due: "JSON" or "XML".
 	Format string
-	// Lane is the state partition the outcome depends on; "" when the
-	// outcome is the same in every state of the world (no check up to the
-	// winner read the lane's state).
+	// Lane is the state partition the outcome depends on or the request
+	// may change (a create or delete may take effect even where it must
+	// fail: on a target with defects); "" when neither holds.
 	Lane string
 	// Replay is set for an idempotent replay: the ID that must come back.
 	Replay string
@@ -112,8 +120,7 @@ type Prediction struct {
 	RecordsNonce bool
 	NonceUntil   time.Time
 
-	ev    eval // what Predict looked up, for Check and Next
-	fixed bool // a violated rule does not depend on state: the request fails in every state
+	ev eval // what Predict looked up, for Check and Next
 }
 
 // Success reports whether the request must succeed.
@@ -155,18 +162,19 @@ func (m *Model) predict(s *State, r *Request, remembered bool) Prediction {
 		switch v.hit {
 		case yes:
 			if p.Winner == nil {
-				p.Winner, p.Param = br.Rule, v.param
+				p.Winner, p.Param, p.Part = br.Rule, v.param, v.part
 				stateful = e.readState // the winner, or a rule before it, depended on the lane's state
 			}
 			p.Violated = append(p.Violated, br.Rule)
-			p.fixed = p.fixed || !br.stateful
 		case maybe:
 			if p.Winner == nil {
 				p.Maybe = append(p.Maybe, br.Rule)
+			} else {
+				p.Later = append(p.Later, br.Rule)
 			}
 		}
 	}
-	if p.Winner == nil && e.action != nil {
+	if p.Winner == nil && e.action != nil || m.mutates(e.action) {
 		stateful = true
 	}
 	if (stateful || len(p.Maybe) > 0) && e.owner != "" && e.region != nil {
@@ -197,6 +205,12 @@ func (m *Model) nonceUntil(e *eval) time.Time {
 		from = e.ts
 	}
 	return from.Add(max(g.NonceWindow(), g.TimestampWindow()))
+}
+
+// mutates reports whether requests for action a may change the state: the
+// subject (a create) and DeleteNetworkInterface.
+func (m *Model) mutates(a *spec.Action) bool {
+	return a != nil && (a.Name == m.Spec.Subject || a.Name == "DeleteNetworkInterface")
 }
 
 // format chooses the response format (decision format-choice).

@@ -440,3 +440,15 @@ func addrAdd(a netip.Addr, n int) netip.Addr {
 	v += uint32(n)
 	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
 }
+
+// ownerOf returns the owner and region of a vSwitch or security group of
+// the world, and whether there is one with that ID.
+func (ix *index) ownerOf(id string) (owner, region string, ok bool) {
+	if sw := ix.vsws[id]; sw != nil {
+		return sw.vpc.Owner, sw.vpc.Region, true
+	}
+	if g := ix.sgs[id]; g != nil {
+		return g.Owner, g.Region, true
+	}
+	return "", "", false
+}

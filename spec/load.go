@@ -215,6 +215,7 @@ func (p *Profile) index() error {
 	errs = append(errs, p.indexActions()...)
 	errs = append(errs, p.indexGateway()...)
 	errs = append(errs, p.indexRules()...)
+	errs = append(errs, p.indexAspects()...)
 	errs = append(errs, p.indexResponses()...)
 	for i, d := range p.Decisions {
 		if d.ID == "" || d.Text == "" || !d.Provenance.valid() {

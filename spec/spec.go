@@ -42,10 +42,12 @@ type Profile struct {
 	Responses Responses         `json:"responses"`
 	Actions   []*Action         `json:"actions"`
 	Rules     []*Rule           `json:"rules"`
+	Aspects   []*Aspect         `json:"aspects"`
 	Decisions []Decision        `json:"decisions"`
 
 	actionByName map[string]*Action
 	ruleByID     map[string]*Rule
+	aspectByID   map[string]*Aspect
 	statusByCode map[string]int
 	commonByName map[string]*Common
 	commonByHdr  map[string]*Common
@@ -196,5 +198,5 @@ type Decision struct {
 	Text       string     `json:"text"`
 }
 
-// Families lists the rule families in report order.
-var Families = []string{"gateway", "parameters", "references", "idempotency", "quotas", "addressing", "formats"}
+// Families lists the families of rules and aspects in report order.
+var Families = []string{"gateway", "parameters", "references", "idempotency", "quotas", "addressing", "formats", "post-state"}

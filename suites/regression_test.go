@@ -3,6 +3,8 @@ package suites_test
 import (
 	"context"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/eniconform/eniconform/emulator"
@@ -70,7 +72,8 @@ func loadCorpus(t *testing.T) []*harness.Regression {
 }
 
 // diverges replays a regression case against an emulator carrying its
-// fault: it must fail with the headline it was saved with.
+// fault: it must show the defect (the signature) it was saved with, on a
+// row the fault breaks.
 func diverges(t *testing.T, reg *harness.Regression) {
 	h, err := harness.Open(harness.Config{Strict: reg.Strict, ReportDir: t.TempDir(),
 		Emulator: emulator.Options{Faults: []string{reg.Fault}}})
@@ -82,7 +85,11 @@ func diverges(t *testing.T, reg *harness.Regression) {
 	if i, _ := out.Failure(reg.Strict); i < 0 {
 		t.Fatalf("the case conforms on an emulator with %s; the fault went unnoticed", reg.Fault)
 	}
-	if f := h.Failure(&harness.Property{Name: reg.Property}, out); f.Headline != reg.Headline {
-		t.Errorf("diverges as\n\t%s\nsaved as\n\t%s", f.Headline, reg.Headline)
+	if !h.Shows(&out, reg.Signature) {
+		t.Errorf("does not show the defect it was saved with (%s):\n%s", reg.Headline, h.Text(h.Failure(&harness.Property{Name: reg.Property}, out)))
+	}
+	f, _ := emulator.LookupFault(reg.Fault)
+	if row := strings.SplitN(reg.Signature, " | ", 3); !slices.Contains(f.Breaks, row[0]) && !slices.Contains(f.Breaks, row[1]) {
+		t.Errorf("saved under %s, which %s does not break (%v)", reg.Signature, reg.Fault, f.Breaks)
 	}
 }

@@ -123,7 +123,7 @@ func TestRunReportsABrokenTargetAndNeverPrintsSecrets(t *testing.T) {
 	}
 	var s harness.Summary
 	readJSON(t, filepath.Join(reports, "summary.json"), &s)
-	if s.Divergences == 0 || len(s.Properties) == 0 || s.Properties[0].File == "" {
+	if s.Divergences == 0 || len(s.Findings) == 0 || s.Findings[0].File == "" {
 		t.Fatalf("summary.json does not record the divergence: %+v", s)
 	}
 	for _, f := range []string{"junit.xml", "ginkgo.json"} {
@@ -133,7 +133,7 @@ func TestRunReportsABrokenTargetAndNeverPrintsSecrets(t *testing.T) {
 	}
 
 	// the reproduction line, as printed, reproduces it
-	line := s.Properties[0].File
+	line := s.Findings[0].File
 	code, again, _ := execBin(t, "replay", "--target", srv.URL, "--world", worldFile, "--access-key-id", "test", "--access-key-secret", secrets[0], line)
 	if code != 1 || !strings.Contains(again, "ref.vswitch-not-found") {
 		t.Fatalf("replay exit %d, want 1 with the same rule:\n%s", code, again)
@@ -182,8 +182,8 @@ func TestRunOnTheBuiltInEmulatorIsClean(t *testing.T) {
 	if s.Divergences != 0 || s.Leaked != 0 || s.Cases == 0 {
 		t.Fatalf("summary: %d divergences, %d leaked, %d cases", s.Divergences, s.Leaked, s.Cases)
 	}
-	if !strings.Contains(stdout, "leaked ENIs: 0") || !strings.Contains(stdout, "family") {
-		t.Errorf("no summary table:\n%s", stdout)
+	if !strings.Contains(stdout, "leaked ENIs: 0") || !strings.Contains(stdout, "verdicts: ") || !strings.Contains(stdout, "✓param.name-invalid") {
+		t.Errorf("no verdict matrix:\n%s", stdout)
 	}
 }
 

@@ -66,7 +66,7 @@ func TestFaultFlag(t *testing.T) {
 		t.Errorf("replay on the clean emulator: exit %d\n%s", code, stdout)
 	}
 	code, stdout, _ := runCLI("replay", file, "--fault", "json-instead-of-xml")
-	if code != 1 || !strings.Contains(stdout, "format: want XML, got JSON") {
+	if code != 1 || !strings.Contains(stdout, "check.format: format: want XML") {
 		t.Errorf("replay with the fault: exit %d\n%s", code, stdout)
 	}
 }
