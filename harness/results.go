@@ -180,6 +180,7 @@ type FindingSummary struct {
 	Params    int    `json:"params"`
 	File      string `json:"case_file,omitempty"`
 	Reproduce string `json:"reproduce,omitempty"`
+	Report    string `json:"report"` // the whole report: rule, request, diff, minimal case
 }
 
 // Summary tallies the run.
@@ -195,7 +196,9 @@ func (h *Harness) Summary() Summary {
 		s.Properties = append(s.Properties, h.propSummary(p))
 	}
 	for _, f := range r.Findings() {
-		s.Findings = append(s.Findings, findingSummary(f))
+		fs := findingSummary(f)
+		fs.Report = h.Text(f.Failure)
+		s.Findings = append(s.Findings, fs)
 		switch {
 		case f.Fails(h.Strict):
 			s.Divergences++
@@ -255,5 +258,5 @@ func (h *Harness) WriteSummary() (Summary, error) {
 	if err := os.WriteFile(filepath.Join(h.ReportDir, "summary.json"), append(data, '\n'), 0o644); err != nil {
 		return s, err
 	}
-	return s, h.writeJUnit(filepath.Join(h.ReportDir, "junit.xml"), s)
+	return s, WriteJUnit(filepath.Join(h.ReportDir, "junit.xml"), s)
 }

@@ -134,26 +134,25 @@ func tally(vs []Verdict) (VerdictCounts, map[string]*FamilyRow) {
 // marks are the console's signs for the verdicts.
 var marks = map[string]string{Conforms: "✓", Diverges: "✗", NotExercised: "○", Unreachable: "·"}
 
-// WriteMatrix prints the per-rule matrix compactly: one wrapped line of
-// marked rows per family, then the findings (those that fail the run, the
-// cross-cutting ones, the soft ones, each under its heading), what was not
-// exercised and why, and the run's figures.
-func (h *Harness) WriteMatrix(w io.Writer, s Summary) {
+// WriteMatrix prints the per-rule matrix of a summary compactly: one
+// wrapped line of marked rows per family (in the order of s.Verdicts),
+// then the findings (those that fail the run, the cross-cutting ones, the
+// soft ones, each under its heading), what was not exercised and why, and
+// the run's figures.
+func WriteMatrix(w io.Writer, s Summary) {
 	c := s.Counts
 	fmt.Fprintf(w, "verdicts: %d conform, %d diverge, %d not exercised, %d unreachable (%s conforms, %s diverges, %s not exercised, %s unreachable)\n",
 		c.Conforms, c.Diverges, c.NotExercised, c.Unreachable, marks[Conforms], marks[Diverges], marks[NotExercised], marks[Unreachable])
-	for _, fam := range spec.Families {
+	for _, fam := range familiesOf(s.Verdicts) {
 		var cells []string
 		for _, v := range s.Verdicts {
 			if v.Family == fam {
 				cells = append(cells, marks[v.Verdict]+v.ID)
 			}
 		}
-		if len(cells) > 0 {
-			writeWrapped(w, fmt.Sprintf("  %-11s ", fam), cells, 110)
-		}
+		writeWrapped(w, fmt.Sprintf("  %-11s ", fam), cells, 110)
 	}
-	h.writeFindings(w, s)
+	writeFindings(w, s)
 	fmt.Fprintf(w, "%d cases (%d requests) in %.1f s: %.0f cases/s; %d findings fail the run, %d soft; leaked ENIs: %d; seed %d\n",
 		s.Cases, s.Requests, s.Seconds, s.CasesPerSec, s.Divergences, s.Soft, s.Leaked, s.Seed)
 	if s.Unknown > 0 {
@@ -161,8 +160,19 @@ func (h *Harness) WriteMatrix(w io.Writer, s Summary) {
 	}
 }
 
+// familiesOf lists the families of verdicts in their order.
+func familiesOf(vs []Verdict) []string {
+	var out []string
+	for _, v := range vs {
+		if !slices.Contains(out, v.Family) {
+			out = append(out, v.Family)
+		}
+	}
+	return out
+}
+
 // writeFindings lists the findings by heading, and the rows not exercised.
-func (h *Harness) writeFindings(w io.Writer, s Summary) {
+func writeFindings(w io.Writer, s Summary) {
 	heads := []struct {
 		title string
 		keep  func(FindingSummary) bool
@@ -248,12 +258,12 @@ type junitMessage struct {
 	Text    string `xml:",chardata"`
 }
 
-// writeJUnit writes the matrix as JUnit XML: one testcase per rule and
-// aspect, failed when it diverges, skipped when not exercised or
-// unreachable.
-func (h *Harness) writeJUnit(path string, s Summary) error {
+// WriteJUnit writes the matrix of a summary as JUnit XML: a testsuite per
+// family, one testcase per rule and aspect, failed when it diverges (with
+// the reports of its findings), skipped when not exercised or unreachable.
+func WriteJUnit(path string, s Summary) error {
 	all := junitSuites{Name: "eniconform " + s.Profile, Time: s.Seconds}
-	for _, fam := range spec.Families {
+	for _, fam := range familiesOf(s.Verdicts) {
 		suite := junitSuite{Name: fam}
 		for _, v := range s.Verdicts {
 			if v.Family != fam {
@@ -262,7 +272,7 @@ func (h *Harness) writeJUnit(path string, s Summary) error {
 			tc := junitCase{Name: v.ID + ": " + v.Title, Classname: fam, Output: fmt.Sprintf("%s on %d answers (%s)", v.Verdict, v.Cases, v.Provenance)}
 			switch v.Verdict {
 			case Diverges:
-				tc.Failure = &junitMessage{Message: v.Findings[0], Text: h.findingTexts(v.ID)}
+				tc.Failure = &junitMessage{Message: v.Findings[0], Text: findingTexts(s, v.ID)}
 				suite.Failures++
 			case NotExercised, Unreachable:
 				tc.Skipped = &junitMessage{Message: v.Verdict + ": " + v.Reason}
@@ -282,12 +292,12 @@ func (h *Harness) writeJUnit(path string, s Summary) error {
 	return os.WriteFile(path, append([]byte(xml.Header), append(data, '\n')...), 0o644)
 }
 
-// findingTexts renders every finding of a row as its report.
-func (h *Harness) findingTexts(row string) string {
+// findingTexts joins the reports of every finding of a row.
+func findingTexts(s Summary, row string) string {
 	var b strings.Builder
-	for _, f := range h.Results.Findings() {
+	for _, f := range s.Findings {
 		if f.Row == row {
-			b.WriteString(h.Text(f.Failure))
+			b.WriteString(f.Report)
 		}
 	}
 	return b.String()

@@ -120,7 +120,7 @@ var _ = ReportAfterSuite("eniconform reports", func(report Report) {
 		}
 	}
 	fmt.Fprintln(opts.out())
-	H.WriteMatrix(opts.out(), s)
+	harness.WriteMatrix(opts.out(), s)
 	fmt.Fprintf(opts.out(), "reports: %s (summary.json, junit.xml, ginkgo.json, cases/)\n", dir)
 })
 
