@@ -128,13 +128,15 @@ func failing(divs []oracle.Divergence, strict bool) []oracle.Divergence {
 	return out
 }
 
-// sighted is the first case (the lowest seed) that showed a defect, and
-// how many cases showed it.
+// sighted is the first case (the lowest seed) that showed a defect, how
+// many cases showed it, and whether one showed it in its own requests
+// (not only in the cleanup).
 type sighted struct {
-	sig   string
-	seed  uint64
-	out   Outcome
-	cases int
+	sig    string
+	seed   uint64
+	out    Outcome
+	cases  int
+	probed bool
 }
 
 // sightings collects, per signature, the first case of a property that
@@ -155,12 +157,14 @@ func (s *sightings) add(h *Harness, seed uint64, o *Outcome) {
 		e := s.by[x.sig]
 		switch {
 		case e == nil:
-			s.by[x.sig] = &sighted{sig: x.sig, seed: seed, out: *o, cases: 1}
+			e = &sighted{sig: x.sig, seed: seed, out: *o, cases: 1}
+			s.by[x.sig] = e
 		case seed < e.seed:
 			e.seed, e.out, e.cases = seed, *o, e.cases+1
 		default:
 			e.cases++
 		}
+		e.probed = e.probed || x.step < len(o.Steps)
 	}
 }
 
@@ -187,11 +191,16 @@ type shrinker func(ctx context.Context, s *sighted) (Outcome, bool)
 // report turns what a property's cases showed into findings: a defect an
 // earlier property showed already only adds to its count; a new one is
 // shrunk (at most MaxShrinks per property; soft ones only in strict mode),
-// saved and registered. It returns every finding the cases showed.
-func (h *Harness) report(ctx context.Context, p *Property, seen []*sighted, shrink shrinker) []*Finding {
+// saved and registered. It returns every finding the cases showed, and the
+// signatures their own requests (not only their cleanup) showed.
+func (h *Harness) report(ctx context.Context, p *Property, seen []*sighted, shrink shrinker) ([]*Finding, map[string]bool) {
 	var out []*Finding
+	probed := map[string]bool{}
 	shrunk := 0
 	for _, s := range seen {
+		if s.probed {
+			probed[s.sig] = true
+		}
 		if f := h.Results.sighted(s.sig, s.cases); f != nil {
 			out = append(out, f)
 			continue
@@ -213,7 +222,7 @@ func (h *Harness) report(ctx context.Context, p *Property, seen []*sighted, shri
 		}
 		out = append(out, h.Results.register(f))
 	}
-	return out
+	return out, probed
 }
 
 // newFinding is the finding of the defect sig that outcome o (of the case

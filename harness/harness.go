@@ -167,6 +167,8 @@ func (c *Config) CheckFlags() error {
 		return fmt.Errorf("--checks must be at least 1, not %d", c.Checks)
 	case c.Workers < 1:
 		return fmt.Errorf("--workers must be at least 1, not %d", c.Workers)
+	case c.MaxFill < 1:
+		return fmt.Errorf("--max-fill must be at least 1, not %d", c.MaxFill)
 	}
 	return nil
 }
