@@ -321,6 +321,9 @@ func checkToken(e *eval) verdict {
 		ok = e.remembered
 	}
 	switch {
+	case !ok && e.r.TokenUnknown:
+		e.foreign = true // recorded before the model began, or not: either answer
+		return verdict{hit: maybe}
 	case !ok:
 		return miss // an invalid token is never recorded, so it never gets here
 	case rec.Hash == e.requestHash() && placeholder(rec.ID):
