@@ -207,14 +207,20 @@ func (h *Harness) report(ctx context.Context, p *Property, seen []*sighted, shri
 		}
 		f := h.newFinding(p, s.sig, s.out, s.seed)
 		f.Cases = s.cases
-		if f.Fails(h.Strict) && !h.NoShrink && shrunk < MaxShrinks && ctx.Err() == nil {
+		switch {
+		case ctx.Err() != nil:
+			f.Failure.NotShrunk = "the run stopped"
+		case f.Failure.transport():
+			f.Failure.NotShrunk = "no answer came back, which says nothing about the request"
+		}
+		if f.Fails(h.Strict) && !h.NoShrink && shrunk < MaxShrinks && f.Failure.NotShrunk == "" {
 			shrunk++
 			if minimal, ok := shrink(ctx, s); ok {
 				from := f.Failure
 				f.Failure = h.failureOf(p, minimal, s.sig, s.seed)
 				f.Failure.Shrunk, f.Failure.FromSteps, f.Failure.FromParams = true, from.FromSteps, from.FromParams
 			}
-		} else if f.Fails(h.Strict) && !h.NoShrink {
+		} else if f.Fails(h.Strict) && !h.NoShrink && f.Failure.NotShrunk == "" {
 			f.Failure.Capped = true
 		}
 		if err := f.Failure.save(h.ReportDir, h.Replay); err != nil {

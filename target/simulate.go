@@ -58,7 +58,7 @@ type Simulated struct {
 // same case always simulates the same way. It returns every step and the
 // state after the last.
 func (c *Conn) Simulate(m *oracle.Model, s oracle.State, cs generators.Case, now time.Time) ([]Simulated, oracle.State) {
-	sess := NewSession("sim")
+	sess := NewSession(&Run{ID: "sim", HistoryKnown: true}) // the same tokens every time: the same case simulates the same way
 	var out []Simulated
 	for i, st := range cs.Steps {
 		st = sess.substitute(c.applyOverrides(st))
