@@ -192,7 +192,17 @@ func (e *eval) runRequest(r *boundRule) verdict {
 }
 
 // runResources evaluates the conditions on the resources a request names.
+// A replay skips them all (they read e.fresh), so for a create whose token
+// may be another's record (Request.TokenUnknown) one that fires may not.
 func (e *eval) runResources(r *boundRule) verdict {
+	v := e.resources(r)
+	if v.hit == yes && e.foreign {
+		v.hit = maybe
+	}
+	return v
+}
+
+func (e *eval) resources(r *boundRule) verdict {
 	switch r.kind {
 	case cVSwitch:
 		return e.dangling("VSwitchId", e.vsw != nil)

@@ -48,3 +48,28 @@ func TestATokenOfUnknownHistoryIsEitherWay(t *testing.T) {
 		t.Errorf("a token of known history: maybe %v", ids(p.Maybe))
 	}
 }
+
+// Such a token may be an earlier create's record with the same
+// parameters: a replay, answered before the resources are checked, so a
+// full security group may answer success too.
+func TestATokenOfUnknownHistoryMayReplayPastAFullGroup(t *testing.T) {
+	m := model(t)
+	kv := []string{"SecurityGroupId", "sg-bp1pair"} // capacity 2
+	s := fill(t, m, state(t), 2, kv...)
+	r := with(create(), append(kv, "ClientToken", "#")...)
+	if p := m.Predict(&s, r); p.Winner == nil || p.Winner.ID != "quota.sg-capacity" {
+		t.Fatalf("a known token: winner %v, want quota.sg-capacity", p.Winner)
+	}
+	r.TokenUnknown = true
+	p := m.Predict(&s, r)
+	if !p.Success() || !slices.ContainsFunc(p.Maybe, func(x *spec.Rule) bool { return x.ID == "quota.sg-capacity" }) {
+		t.Fatalf("winner %v, maybe %v: want success, or maybe the capacity", p.Winner, ids(p.Maybe))
+	}
+	o := m.Answer(&s, &p, oracle.Choice{RequestID: "0E3F1F4C-0000-4000-8000-000000000000", ENIID: eniID(0), MAC: "00:16:3e:00:01:02"})
+	if d := m.Check(&s, &p, &o); len(d) != 0 {
+		t.Fatalf("a replay of an earlier ENI past a full group: %v", d)
+	}
+	if d := m.Check(&s, &p, refusal("SecurityGroupInstanceLimitExceed", 403)); len(d) != 0 {
+		t.Fatalf("the full group's refusal: %v", d)
+	}
+}
