@@ -198,20 +198,45 @@ func withRapid(seed uint64, checks int, shrink time.Duration, fn func()) {
 // starts (rapid's remaining attempts return at once), and the attempt in
 // flight does not count.
 func (h *Harness) minimise(ctx context.Context, gen *rapid.Generator[generators.Case], seed uint64, first Outcome, keep func(*Outcome) bool) (Outcome, bool) {
+	var mu sync.Mutex
 	minimal, again := first, false
-	withRapid(seed, 1, h.ShrinkTime, func() {
-		rapid.Check(&quietTB{}, func(t *rapid.T) {
-			if ctx.Err() != nil {
-				return
-			}
-			out := h.Exec(ctx, gen.Draw(t, "case"))
-			if out.Abandoned == "" && ctx.Err() == nil && keep(&out) {
-				minimal, again = out, true
-				t.Fatalf("shrinking")
-			}
+	abandonable(ctx, func() {
+		withRapid(seed, 1, h.ShrinkTime, func() {
+			rapid.Check(&quietTB{}, func(t *rapid.T) {
+				if ctx.Err() != nil {
+					return
+				}
+				out := h.Exec(ctx, gen.Draw(t, "case"))
+				if out.Abandoned == "" && ctx.Err() == nil && keep(&out) {
+					mu.Lock()
+					minimal, again = out, true
+					mu.Unlock()
+					t.Fatalf("shrinking")
+				}
+			})
 		})
 	})
+	mu.Lock()
+	defer mu.Unlock()
 	return minimal, again
+}
+
+// abandonable runs fn (a rapid.Check) and returns when it does, or as soon
+// as ctx is done. rapid cannot be stopped: its attempts left (each of which
+// checks ctx and returns at once) may take up to the shrink time, so fn
+// goes on in the background and what it finds after ctx is done no longer
+// counts. A stop thus ends shrinking within the Grace of the attempt in
+// flight.
+func abandonable(ctx context.Context, fn func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fn()
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
 }
 
 // Shows reports whether an outcome shows the defect of signature sig (see

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"context"
+	"sync"
 
 	"github.com/eniconform/eniconform/generators"
 	"github.com/eniconform/eniconform/target"
@@ -50,28 +51,37 @@ func (h *Harness) stateful(ctx context.Context, p *Property) PropResult {
 // the step that shows the defect sig, and rapid shrinks; it returns the last
 // (the minimal) sequence that showed it, and whether one did.
 func (h *Harness) machine(ctx context.Context, seed uint64, sig string) (Outcome, bool) {
+	var mu sync.Mutex
 	var last Outcome
 	shown := false
 	shrink := h.ShrinkTime
 	if sig == "" {
 		shrink = 0
 	}
-	withRapid(seed, 1, shrink, func() {
-		rapid.Check(&quietTB{}, func(t *rapid.T) {
-			if ctx.Err() != nil {
-				t.Skip("interrupted")
-			}
-			stop := func(o *Outcome) bool { return sig != "" && h.shows(o, sig) }
-			out := h.sequence(ctx, t, stop, func(o Outcome) {
-				if ctx.Err() == nil {
-					last, shown = o, true
+	abandonable(ctx, func() {
+		withRapid(seed, 1, shrink, func() {
+			rapid.Check(&quietTB{}, func(t *rapid.T) {
+				if ctx.Err() != nil {
+					t.Skip("interrupted")
+				}
+				stop := func(o *Outcome) bool { return sig != "" && h.shows(o, sig) }
+				out := h.sequence(ctx, t, stop, func(o Outcome) {
+					mu.Lock()
+					defer mu.Unlock()
+					if ctx.Err() == nil {
+						last, shown = o, true
+					}
+				})
+				mu.Lock()
+				defer mu.Unlock()
+				if sig == "" {
+					last = out
 				}
 			})
-			if sig == "" {
-				last = out
-			}
 		})
 	})
+	mu.Lock()
+	defer mu.Unlock()
 	return last, shown
 }
 
