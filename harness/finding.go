@@ -208,10 +208,10 @@ func (h *Harness) report(ctx context.Context, p *Property, seen []*sighted, shri
 		f := h.newFinding(p, s.sig, s.out, s.seed)
 		f.Cases = s.cases
 		switch {
-		case ctx.Err() != nil:
-			f.Failure.NotShrunk = "the run stopped"
 		case f.Failure.transport():
 			f.Failure.NotShrunk = "no answer came back, which says nothing about the request"
+		case ctx.Err() != nil:
+			f.Failure.NotShrunk = "the run stopped"
 		}
 		if f.Fails(h.Strict) && !h.NoShrink && shrunk < MaxShrinks && f.Failure.NotShrunk == "" {
 			shrunk++

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -236,5 +237,66 @@ func TestTheInventoryAdoptsWhatTheTargetHolds(t *testing.T) {
 	slices.Sort(still)
 	if !slices.Equal(still, theirs) {
 		t.Errorf("after the run the account holds %v, want the other client's %v, untouched", still, theirs)
+	}
+}
+
+// Against aliyuncs.com the run defaults to the real-cloud pacing, budget
+// and workers; flags given win.
+func TestRealCloudDefaults(t *testing.T) {
+	h := open(t, Config{Target: "https://ecs.cn-hangzhou.aliyuncs.com", AllowRealCloud: true})
+	if h.Rate != RealCloudRate || h.MaxCreates != RealCloudMaxCreates || h.Workers != RealCloudWorkers {
+		t.Errorf("rate %g, max creates %d, workers %d", h.Rate, h.MaxCreates, h.Workers)
+	}
+	h = open(t, Config{Target: "https://ecs.cn-hangzhou.aliyuncs.com", AllowRealCloud: true, Rate: 5, MaxCreates: 10, Workers: 2})
+	if h.Rate != 5 || h.MaxCreates != 10 || h.Workers != 2 {
+		t.Errorf("given flags: rate %g, max creates %d, workers %d", h.Rate, h.MaxCreates, h.Workers)
+	}
+	if h = open(t, Config{Target: "http://127.0.0.1:9"}); h.Rate != 0 || h.MaxCreates != 0 || h.Workers != 16 {
+		t.Errorf("a local target: rate %g, max creates %d, workers %d", h.Rate, h.MaxCreates, h.Workers)
+	}
+}
+
+// The ledger records what a run creates and deletes, one line each as it
+// happens; a ledger cut short in its last line still reads; one whose ENIs
+// are all deleted starts afresh, one that still lists some is appended to.
+func TestLedger(t *testing.T) {
+	path := t.TempDir() + "/ledger.jsonl"
+	l, err := OpenLedger(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Created("eni-a", "test", "cn-hangzhou")
+	l.Created("eni-b", "test", "cn-hangzhou")
+	l.Created("eni-a", "test", "cn-hangzhou") // a replay's answer
+	l.Ended("eni-a", LedgerDeleted)
+	l.Created("eni-a", "test", "cn-hangzhou") // a replay after the delete: not revived
+	l.Unknown("test", "cn-beijing")
+	live, unknown, err := ReadLedger(path) // read while open: every line is on disk already
+	if err != nil || len(live) != 1 || live[0].ID != "eni-b" || unknown != 1 {
+		t.Fatalf("live %v, unknown %d, %v", live, unknown, err)
+	}
+	l.Close()
+	if l, err = OpenLedger(path); err != nil || len(l.Earlier()) != 1 {
+		t.Fatalf("reopened: earlier %v, %v", l.Earlier(), err)
+	}
+	l.Ended("eni-b", LedgerGone) // not this run's: ignored
+	l.Close()
+	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	_, _ = f.WriteString(`{"event":"deleted","id":"eni-b","ti`) // killed mid-line
+	f.Close()
+	if live, _, err = ReadLedger(path); err != nil || len(live) != 1 {
+		t.Errorf("a torn last line: live %v, %v", live, err)
+	}
+	_ = os.WriteFile(path, []byte("{\"event\":\"created\",\"id\":\"eni-c\"}\n{\"event\":\"deleted\",\"id\":\"eni-c\"}\n"), 0o644)
+	if l, err = OpenLedger(path); err != nil || len(l.Earlier()) != 0 {
+		t.Fatalf("all deleted: earlier %v, %v", l.Earlier(), err)
+	}
+	l.Close()
+	if data, _ := os.ReadFile(path); len(data) != 0 {
+		t.Errorf("a ledger with nothing left is started afresh, not %q", data)
+	}
+	_ = os.WriteFile(path, []byte("garbage\n{\"event\":\"created\",\"id\":\"eni-d\"}\n"), 0o644)
+	if _, _, err := ReadLedger(path); err == nil || !strings.Contains(err.Error(), path+":1:") {
+		t.Errorf("a bad line before others: %v", err)
 	}
 }

@@ -26,7 +26,8 @@ type Pending struct {
 	conn    *Conn
 	sess    *Session
 	call    wire.Call
-	ctx     context.Context
+	ctx     context.Context // with a trace that notes the answer's first byte (begun)
+	begun   atomic.Bool
 	nonce   string
 	now     time.Time
 	httpReq *http.Request
@@ -38,10 +39,11 @@ type Pending struct {
 // step must be sent (the session counts on it).
 func (c *Conn) Prepare(ctx context.Context, s *Session, st generators.Step) *Pending {
 	st = s.substitute(c.applyOverrides(st))
-	p := &Pending{conn: c, sess: s, ctx: ctx, now: c.Now(), Exchange: Exchange{Step: st}}
+	p := &Pending{conn: c, sess: s, now: c.Now(), Exchange: Exchange{Step: st}}
+	p.ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotFirstResponseByte: func() { p.begun.Store(true) }})
 	p.nonce = s.nonce(st)
 	p.call = c.call(st, p.now, p.nonce)
-	p.httpReq, p.err = p.call.HTTPRequest(ctx, c.URL)
+	p.httpReq, p.err = p.call.HTTPRequest(p.ctx, c.URL)
 	p.Request = c.expect(&p.call, st, s, p.now)
 	p.req = p.httpReq
 	return p
@@ -98,10 +100,8 @@ func (p *Pending) once(x *Exchange) {
 		x.Observed = oracle.Observation{Kind: oracle.Unknown, Problem: "building the request: " + p.err.Error()}
 		return
 	}
-	var begun atomic.Bool // the first byte of the answer arrived
-	req := p.httpReq.WithContext(httptrace.WithClientTrace(p.httpReq.Context(), &httptrace.ClientTrace{
-		GotFirstResponseByte: func() { begun.Store(true) }}))
-	resp, err := p.conn.Client.Do(req)
+	p.begun.Store(false)
+	resp, err := p.conn.Client.Do(p.httpReq)
 	var body *readErr
 	if err == nil && resp.Body != nil {
 		body = &readErr{ReadCloser: resp.Body}
@@ -114,7 +114,7 @@ func (p *Pending) once(x *Exchange) {
 	switch {
 	case cut && x.Observed.Kind == oracle.Unknown:
 		x.Observed.Problem = "interrupted: " + x.Observed.Problem
-	case x.Transport && begun.Load() && err != nil:
+	case x.Transport && p.begun.Load() && err != nil:
 		x.Observed.Problem = "the answer began but did not arrive in full: " + x.Observed.Problem
 	}
 }

@@ -217,10 +217,17 @@ func TestATargetThatDiesMidRunOpensTheBreaker(t *testing.T) {
 	if s.Verdict != "unhealthy" || s.Counts.NotExercised == 0 {
 		t.Errorf("summary: verdict %q, %d not exercised", s.Verdict, s.Counts.NotExercised)
 	}
+	transport := 0
 	for _, f := range s.Findings {
-		if strings.Contains(f.Headline, "transport") && f.Shrunk {
-			t.Errorf("a transport failure was shrunk: %s", f.Headline)
+		if strings.Contains(f.Headline, "transport") {
+			transport++
+			if f.Shrunk || !strings.Contains(f.Report, "not shrunk: no answer came back") {
+				t.Errorf("a transport failure was shrunk: %s\n%s", f.Headline, f.Report)
+			}
 		}
+	}
+	if transport == 0 {
+		t.Errorf("no finding for the requests that got no answer: %v", s.Findings)
 	}
 }
 
@@ -388,5 +395,70 @@ func TestWrongCredentialsExit2WithThePreflightMessage(t *testing.T) {
 		if strings.Contains(stdout+stderr, tc.secret) && len(tc.secret) > 1 {
 			t.Errorf("%s: the secret is printed", tc.id)
 		}
+	}
+}
+
+// --max-time stops a run: the sweep and the reports follow, the summary
+// says why, and the exit status is 1.
+func TestMaxTimeStopsTheRun(t *testing.T) {
+	srv := emulatorServer(t, nil)
+	dir := t.TempDir()
+	start := time.Now()
+	code, stdout, stderr := execBin(t, "run", "--target", srv.URL, "--checks", "100000", "--max-time", "2s", "--report-dir", dir)
+	if code != 1 || !strings.Contains(stdout, "STOPPED: --max-time 2s passed") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("a 2 s run took %s", d)
+	}
+	var s harness.Summary
+	readJSON(t, filepath.Join(dir, "summary.json"), &s)
+	if s.Verdict != "interrupted" || s.Interrupted || s.Stopped != "--max-time 2s passed" || s.Leaked != 0 {
+		t.Errorf("summary: verdict %q interrupted %v stopped %q leaked %d", s.Verdict, s.Interrupted, s.Stopped, s.Leaked)
+	}
+	if left := enisOn(t, srv.URL); !slices.Equal(left, worldENIs()) {
+		t.Errorf("the target holds %v, want only the world's", left)
+	}
+}
+
+// A second signal exits at once, during the sweep, leaving the ledger:
+// clean then deletes what the run left.
+func TestASecondSignalExitsAtOnceAndKeepsTheLedger(t *testing.T) {
+	var slowDeletes atomic.Bool
+	srv := emulatorServer(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if slowDeletes.Load() && action(r) == "DeleteNetworkInterface" {
+				time.Sleep(2 * time.Second)
+			}
+			h.ServeHTTP(w, r)
+		})
+	})
+	dir := t.TempDir()
+	ledger := filepath.Join(dir, harness.LedgerFile)
+	cmd := exec.Command(binary(t), "run", "--target", srv.URL, "--checks", "5000", "--label-filter", "valid", "--report-dir", dir)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitForLedger(t, ledger, 200, 30*time.Second)
+	slowDeletes.Store(true) // the sweep takes its time
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	time.Sleep(1500 * time.Millisecond) // the requests in flight are done: the sweep is on
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	sent := time.Now()
+	err := cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(stderr.String(), "SIGTERM again: exiting at once: eniconform clean --target "+srv.URL) {
+		t.Fatalf("%v, stderr %q", err, stderr.String())
+	}
+	if d := time.Since(sent); d > time.Second {
+		t.Errorf("the second signal took %s to end the run", d)
+	}
+	slowDeletes.Store(false)
+	if code, stdout, stderr := execBin(t, "clean", "--target", srv.URL, "--ledger", ledger); code != 0 {
+		t.Fatalf("clean: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if left := enisOn(t, srv.URL); !slices.Equal(left, worldENIs()) {
+		t.Errorf("after clean the target holds %v, want only the world's", left)
 	}
 }
