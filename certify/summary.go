@@ -1,0 +1,222 @@
+package certify
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/eniconform/eniconform/harness"
+	"github.com/eniconform/eniconform/sdkdriver"
+)
+
+// report builds the run's report: one verdict per row, the findings with
+// their full reports, the properties and the figures; left is how many
+// ENIs the run left behind.
+func (r *runner) report(left int, stderr string) *Report {
+	s := harness.Summary{Target: fmt.Sprintf("SDK %s %s through the driver %q", r.hello.SDK, r.hello.Version, r.cfg.Driver),
+		Profile: r.profile.Name, Seed: r.cfg.Seed, Workers: 1, Checks: r.cfg.Checks, Seconds: time.Since(r.start).Seconds(),
+		Cases: r.calls, Requests: int64(r.bench.Mark()), Leaked: left, Properties: r.props}
+	for _, f := range r.found.order {
+		s.Findings = append(s.Findings, harness.FindingSummary{Row: f.Row, Signature: f.signature(), Headline: f.headline(),
+			Property: f.Property, Cases: f.Cases, Shrunk: f.Shrunk, Steps: 1, Params: len(f.Example.Call.Params),
+			File: f.File, Report: r.text(f)})
+	}
+	s.Divergences = len(s.Findings)
+	s.Verdicts = r.verdicts()
+	s.Counts, s.Families = tally(s.Verdicts)
+	s.Verdict = harness.Conforms
+	if s.Counts.Diverges > 0 || s.Leaked > 0 {
+		s.Verdict = harness.Diverges
+	}
+	if s.Seconds > 0 {
+		s.CasesPerSec = float64(s.Cases) / s.Seconds
+	}
+	return &Report{Summary: s, Hello: r.hello, Facts: r.facts, Stderr: stderr, Over: r.found.over, findings: r.found.order}
+}
+
+// verdicts returns one verdict per row, in the data's order: diverges with
+// its findings, conforms when calls were judged on it, else not exercised
+// with the reason.
+func (r *runner) verdicts() []harness.Verdict {
+	var out []harness.Verdict
+	for _, row := range r.data.Rows {
+		v := harness.Verdict{ID: row.ID, Kind: "aspect", Family: row.Family, Title: row.Title,
+			Provenance: string(row.Provenance), Cases: r.judged[row.ID]}
+		for _, f := range r.found.ofRow(row.ID) {
+			v.Findings = append(v.Findings, f.headline())
+		}
+		switch {
+		case len(v.Findings) > 0:
+			v.Verdict = harness.Diverges
+		case v.Cases > 0:
+			v.Verdict = harness.Conforms
+		default:
+			v.Verdict, v.Reason = harness.NotExercised, or(r.reasons[row.ID], "no call was judged on it")
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// tally counts the verdicts, in all and by family.
+func tally(vs []harness.Verdict) (harness.VerdictCounts, map[string]*harness.FamilyRow) {
+	var all harness.VerdictCounts
+	fams := map[string]*harness.FamilyRow{}
+	for _, v := range vs {
+		row := fams[v.Family]
+		if row == nil {
+			row = &harness.FamilyRow{}
+			fams[v.Family] = row
+		}
+		for _, c := range []*harness.VerdictCounts{&all, &row.VerdictCounts} {
+			switch v.Verdict {
+			case harness.Conforms:
+				c.Conforms++
+			case harness.Diverges:
+				c.Diverges++
+			case harness.NotExercised:
+				c.NotExercised++
+			case harness.Unreachable:
+				c.Unreachable++
+			}
+		}
+		row.Cases += v.Cases
+		row.Findings += len(v.Findings)
+	}
+	return all, fams
+}
+
+// text is the full report of a finding: the row, the call, what reached
+// the server and what the driver said.
+func (r *runner) text(f *finding) string {
+	row := r.data.Row(f.Row)
+	var b strings.Builder
+	fmt.Fprintf(&b, "✗ %s\n", f.headline())
+	fmt.Fprintf(&b, "  row:       %s — %s (%s: %s)\n", row.ID, row.Title, row.Provenance, row.Source)
+	fmt.Fprintf(&b, "  seen in:   %d call%s (first in %q)\n", f.Cases, plural(f.Cases), f.Property)
+	fmt.Fprintf(&b, "  call:      %s  (AccessKeyId %s)\n", clip(callLine(f.Example.Call), 2000), f.Example.Key)
+	for i, x := range f.Example.Sent {
+		fmt.Fprintf(&b, "  request %d: %s\n", i+1, clip(x.Wire, map[bool]int{true: 2000, false: 160}[i == 0]))
+		fmt.Fprintf(&b, "             %s, signature %s; %s\n", sentMode(x), sigName(x.Sig), answerLine(x))
+	}
+	if len(f.Example.Sent) == 0 {
+		b.WriteString("  requests:  none reached the server\n")
+	}
+	if row.Family == FamilyEncoding && len(f.Example.Sent) > 0 {
+		d := cmp.Diff(sdkdriver.Flatten(f.Example.Call.Params), r.apiParams(f.Example.Sent[0]))
+		fmt.Fprintf(&b, "  decoded (-asked +decoded):\n%s", indent(or(d, "(the same)\n"), "    "))
+	}
+	fmt.Fprintf(&b, "  driver:    %s\n", answerDetail(f.Example.Answer))
+	if f.Detail != "" {
+		fmt.Fprintf(&b, "  detail:    %s\n", f.Detail)
+	}
+	if f.Shrunk {
+		fmt.Fprintf(&b, "  minimal:   shrunk from %d parameters to %d\n", f.From, len(f.Example.Call.Params))
+	}
+	return b.String()
+}
+
+// callLine is a call as its JSON line (without the session's id).
+func callLine(c sdkdriver.Call) string {
+	c.ID = 0
+	b, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Sprintf("%+v", c)
+	}
+	return string(b)
+}
+
+// answerLine says how the bench answered x.
+func answerLine(x Exchange) string {
+	by := "the emulator"
+	if x.Script != "" {
+		by = "the script " + x.Script
+	}
+	switch {
+	case x.Reset:
+		return "reset by " + by
+	case x.Gone:
+		return "the client hung up before " + by + " answered"
+	case x.Code != "":
+		return fmt.Sprintf("%s answered %d %s in %s: %q, RequestId %s", by, x.Status, x.Code, x.Format, x.Message, x.RequestID)
+	}
+	return fmt.Sprintf("%s answered %d in %s, RequestId %s", by, x.Status, x.Format, x.RequestID)
+}
+
+// answerDetail is the driver's answer in full.
+func answerDetail(a sdkdriver.Answer) string {
+	switch a.Outcome() {
+	case sdkdriver.OutcomeError:
+		e := a.Error
+		return fmt.Sprintf("API error code=%q http_status=%d message=%q request_id=%q", e.Code, e.HTTPStatus, clip(e.Message, 300), e.RequestID)
+	case sdkdriver.OutcomeOK:
+		b, _ := json.Marshal(a.OK)
+		return "success " + clip(string(b), 600)
+	}
+	return outcome(a)
+}
+
+// indent prefixes every line of s.
+func indent(s, prefix string) string {
+	lines := strings.SplitAfter(strings.TrimRight(s, "\n"), "\n")
+	return prefix + strings.Join(lines, prefix) + "\n"
+}
+
+// WriteReports writes summary.json, junit.xml, sdk.json (the driver's
+// hello and the transport facts) and a case file per finding under dir,
+// and sets each finding's file.
+func (rep *Report) WriteReports(dir string) error {
+	if err := os.MkdirAll(filepath.Join(dir, "cases"), 0o755); err != nil {
+		return fmt.Errorf("--report-dir: %w", err)
+	}
+	for i, f := range rep.findings {
+		f.File = filepath.Join(dir, "cases", f.fileName())
+		rep.Summary.Findings[i].File = f.File
+		rep.Summary.Findings[i].Report += "  saved:     " + f.File + "\n"
+		if err := writeJSON(f.File, caseFile(f)); err != nil {
+			return err
+		}
+	}
+	if err := writeJSON(filepath.Join(dir, "summary.json"), rep.Summary); err != nil {
+		return err
+	}
+	if err := writeJSON(filepath.Join(dir, "sdk.json"), map[string]any{"hello": rep.Hello, "transport": rep.Facts,
+		"findings_past_the_cap": rep.Over, "driver_stderr": rep.Stderr}); err != nil {
+		return err
+	}
+	return harness.WriteJUnit(filepath.Join(dir, "junit.xml"), rep.Summary)
+}
+
+// writeJSON writes v as indented JSON.
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// caseFile is the saved form of a finding's example: the call to send a
+// driver again, what reached the server and what the driver answered.
+func caseFile(f *finding) map[string]any {
+	var sent []map[string]any
+	for _, x := range f.Example.Sent {
+		params := maps.Clone(x.Params)
+		for _, k := range []string{"Signature", "SecurityToken"} {
+			if _, ok := params[k]; ok {
+				params[k] = "<redacted>"
+			}
+		}
+		sent = append(sent, map[string]any{"request": x.Wire, "decoded": params, "mode": sentMode(x), "signature": sigName(x.Sig),
+			"answer": answerLine(x)})
+	}
+	return map[string]any{"row": f.Row, "headline": f.headline(), "signature": f.signature(), "cases": f.Cases,
+		"call": json.RawMessage(callLine(f.Example.Call)), "access_key_id": f.Example.Key,
+		"sent": sent, "driver_answer": answerDetail(f.Example.Answer), "detail": f.Detail}
+}
