@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -148,8 +149,8 @@ func (d *Data) validate() error {
 			return fmt.Errorf("the row %s is missing", id)
 		}
 	}
-	for name, shape := range d.Shapes.Params {
-		if err := checkShape(shape); err != nil {
+	for _, name := range slices.Sorted(maps.Keys(d.Shapes.Params)) {
+		if err := checkShape(d.Shapes.Params[name]); err != nil {
 			return fmt.Errorf("shapes.%s: %w", name, err)
 		}
 	}
@@ -174,8 +175,8 @@ func checkShape(shape any) error {
 			return checkShape(s[0])
 		}
 	case map[string]any:
-		for k, v := range s {
-			if err := checkShape(v); err != nil {
+		for _, k := range slices.Sorted(maps.Keys(s)) {
+			if err := checkShape(s[k]); err != nil {
 				return fmt.Errorf("%s: %w", k, err)
 			}
 		}
