@@ -25,9 +25,9 @@ type PropResult struct {
 	Showed    []*Finding // every finding its cases showed, in the order of their first case
 	// Probed lists the signatures of Showed that the cases' own requests
 	// showed, not only the deletes that clean up after them.
-	Probed map[string]bool
-	Skipped   string     // why the property was not run, if it was not
-	Elapsed   time.Duration
+	Probed  map[string]bool
+	Skipped string // why the property was not run, if it was not
+	Elapsed time.Duration
 }
 
 // Failing returns the findings that fail the property's spec: those it

@@ -48,6 +48,8 @@ import (
 // the default world with the defaults below.
 type Config struct {
 	Target          string        // base URL of the endpoint; "" starts the built-in emulator
+	TargetName      string        // what the target is (product name), for reports
+	TargetVersion   string        // its version, for reports
 	World           *oracle.World // the target's fixtures; nil: the default world
 	Profile         *spec.Profile // nil: spec.Default()
 	AccessKeyID     string        // credentials for the world's primary key (see Open)

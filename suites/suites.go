@@ -18,6 +18,7 @@ import (
 	"slices"
 
 	"github.com/eniconform/eniconform/harness"
+	"github.com/eniconform/eniconform/report"
 	"github.com/eniconform/eniconform/spec"
 	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/reporters"
@@ -106,14 +107,14 @@ var _ = AfterSuite(func(ctx SpecContext) {
 	}
 }, NodeTimeout(opts.sweepTimeout()))
 
-var _ = ReportAfterSuite("eniconform reports", func(report Report) {
+var _ = ReportAfterSuite("eniconform reports", func(ginkgoReport Report) {
 	if H == nil {
 		return
 	}
 	dir := H.ReportDir
-	errs := []error{reporters.GenerateJSONReport(report, filepath.Join(dir, "ginkgo.json"))}
+	errs := []error{reporters.GenerateJSONReport(ginkgoReport, filepath.Join(dir, "ginkgo.json"))}
 	s, err := H.WriteSummary()
-	errs = append(errs, err)
+	errs = append(errs, err, report.Write(filepath.Join(dir, "report.html"), s))
 	for _, err := range errs {
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "eniconform: writing reports: %v\n", err)
@@ -121,7 +122,7 @@ var _ = ReportAfterSuite("eniconform reports", func(report Report) {
 	}
 	fmt.Fprintln(opts.out())
 	harness.WriteMatrix(opts.out(), s)
-	fmt.Fprintf(opts.out(), "reports: %s (summary.json, junit.xml, ginkgo.json, cases/)\n", dir)
+	fmt.Fprintf(opts.out(), "reports: %s (report.html, summary.json, junit.xml, ginkgo.json, cases/)\n", dir)
 })
 
 // suiteConfig is Ginkgo's configuration for a run from Run.
