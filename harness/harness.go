@@ -281,6 +281,7 @@ func (h *Harness) State() oracle.State {
 // number of ENIs the run created that are known to be left on the target;
 // the summary also counts the creates whose outcome stayed unknown.
 func (h *Harness) Close(ctx context.Context) int {
+	h.ShrinkCrossCutting(ctx)
 	leaked, unknown := h.Sweep(ctx)
 	h.Results.setLeaked(leaked, unknown)
 	if h.Emulator != nil {

@@ -138,10 +138,13 @@ type Parts struct {
 func (h *Harness) Parts(f *Failure) Parts {
 	s := f.Outcome.All()[f.Step]
 	p := Parts{Headline: f.Headline, Property: f.Property, Rule: "none: the request is valid and must succeed",
-		Request: clip(s.Sent(), 2000), Diff: cmp.Diff(h.predicted(s), observed(s, h.Profile.Subject)),
+		Request: clip(s.Sent(), 700), Diff: cmp.Diff(h.predicted(s), observed(s, h.Profile.Subject)),
 		File: f.File, Reproduce: f.Reproduce}
-	if r := f.Rule; r != nil {
-		p.Rule, p.Provenance, p.Source = r.ID+" — "+r.Title, string(r.Provenance), r.Source
+	switch a := h.aspectOf(f); {
+	case a != nil:
+		p.Rule, p.Provenance, p.Source = a.ID+" — "+a.Title, string(a.Provenance), a.Source
+	case f.Rule != nil:
+		p.Rule, p.Provenance, p.Source = f.Rule.ID+" — "+f.Rule.Title, string(f.Rule.Provenance), f.Rule.Source
 	}
 	for _, d := range f.Divergences {
 		p.Divergences = append(p.Divergences, fmt.Sprintf("%s %s [%s]: want %s, got %s — %s", d.Kind, d.What, d.Row, d.Want, d.Got, d.Why))
@@ -163,6 +166,15 @@ func (h *Harness) Parts(f *Failure) Parts {
 	}
 	_, p.Params = size(f.Outcome.Case)
 	return p
+}
+
+// aspectOf returns the aspect a failure's divergences count against, nil
+// when they count against a rule.
+func (h *Harness) aspectOf(f *Failure) *spec.Aspect {
+	if len(f.Divergences) == 0 {
+		return nil
+	}
+	return h.Profile.Aspect(f.Divergences[0].Row)
 }
 
 // Text renders the report.

@@ -85,6 +85,25 @@ func (r *Results) register(f *Finding) *Finding {
 	return f
 }
 
+// offer keeps c as the case to shrink a cross-cutting finding from, if it
+// is the smallest so far.
+func (r *Results) offer(f *Finding, c *candidate) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if f.best == nil || smaller(c.sighted.out.Case, f.best.sighted.out.Case) {
+		f.best = c
+	}
+}
+
+// take returns the case to shrink a cross-cutting finding from, once.
+func (r *Results) take(f *Finding) *candidate {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c := f.best
+	f.best = nil
+	return c
+}
+
 func (r *Results) setLeaked(leaked, unknown int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -34,6 +34,7 @@ type Options struct {
 	Verbose     bool
 	NoColor     bool      // plain output (stdout is not a terminal)
 	Out         io.Writer // where the summary table goes; nil: stdout
+	console     *console  // the run's own console (Run without -v); nil: Ginkgo's reporter
 }
 
 // Register adds the run's flags to fs, writing into o.
@@ -185,8 +186,14 @@ func Run(o *Options, stderr io.Writer) int {
 		return 2
 	}
 	RegisterFailHandler(Fail)
+	defer muteGinkgo(o)()
+	if o.console != nil {
+		o.console.start(h)
+	}
 	passed := RunSpecs(&fakeT{}, "eniconform", sc, rc)
-	fmt.Fprintln(o.out()) // Ginkgo's last line has no newline
+	if o.console == nil {
+		fmt.Fprintln(o.out()) // Ginkgo's last line has no newline
+	}
 	if !passed {
 		return 1
 	}

@@ -12,6 +12,7 @@
 package suites
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -64,7 +65,10 @@ func describeCatalogue() bool {
 // harness.PropResult.Failing), and no other text.
 func check(ctx SpecContext, p *harness.Property) {
 	r := H.Run(ctx, p)
-	AddReportEntry("cases", r.Cases, ReportEntryVisibilityFailureOrVerbose)
+	if opts.console != nil {
+		opts.console.property(r, H.Strict)
+	}
+	AddReportEntry("cases", r.Cases, ReportEntryVisibilityNever)
 	if r.Skipped != "" {
 		Skip(r.Skipped)
 	}
@@ -76,6 +80,7 @@ func check(ctx SpecContext, p *harness.Property) {
 // crossCutting fails with the cross-cutting findings of the run: each is
 // reported once, here, not under every property whose cases showed it.
 func crossCutting() {
+	H.ShrinkCrossCutting(context.Background())
 	var fails []*harness.Finding
 	for _, f := range H.Results.Findings() {
 		if f.Cross && f.Fails(H.Strict) {
@@ -120,8 +125,12 @@ var _ = ReportAfterSuite("eniconform reports", func(ginkgoReport Report) {
 			fmt.Fprintf(os.Stderr, "eniconform: writing reports: %v\n", err)
 		}
 	}
-	fmt.Fprintln(opts.out())
-	harness.WriteMatrix(opts.out(), s)
+	if opts.console != nil {
+		opts.console.end(s)
+	} else {
+		fmt.Fprintln(opts.out())
+		harness.WriteMatrix(opts.out(), s)
+	}
 	fmt.Fprintf(opts.out(), "reports: %s (report.html, summary.json, junit.xml, ginkgo.json, cases/)\n", dir)
 })
 
