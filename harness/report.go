@@ -269,8 +269,25 @@ func (f *Failure) save(dir, replay string) error {
 	}
 	name := unsafeName.ReplaceAllString(row, "_") + fmt.Sprintf("-%08x", h.Sum32())
 	f.File = filepath.Join(dir, "cases", name+".json")
-	f.Reproduce = replay + " " + f.File
+	f.Reproduce = replay + " " + ShellQuote(absolute(f.File))
 	return os.WriteFile(f.File, append(data, '\n'), 0o644)
+}
+
+// absolute returns path made absolute, or path when that fails.
+func absolute(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
+}
+
+// ShellQuote quotes s for a POSIX shell when it holds anything but
+// letters, digits and -_./:=,@+%: a reproduction line pastes as it is.
+func ShellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=,@+%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // LoadCase reads a case file: a Saved report or a bare case.
