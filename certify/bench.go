@@ -131,6 +131,25 @@ func (b *Bench) Since(mark int) []Exchange {
 	return out
 }
 
+// Statuses counts the HTTP statuses the bench answered with ("reset" for
+// resets, "gone" for requests abandoned before an answer).
+func (b *Bench) Statuses() map[string]int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := map[string]int{}
+	for _, x := range b.seen {
+		switch {
+		case x.Reset:
+			out["reset"]++
+		case x.Gone:
+			out["gone"]++
+		default:
+			out[fmt.Sprint(x.Status)]++
+		}
+	}
+	return out
+}
+
 // ServeHTTP records r, lets the script or the emulator answer it, and
 // records the answer before the client reads it.
 func (b *Bench) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -76,7 +76,35 @@ func TestPlantedBugsAreCaughtUnderTheirAspect(t *testing.T) {
 					t.Errorf("%s also fails %s (%s): %v", b.bug, v.ID, v.Family, v.Findings)
 				}
 			}
+			replays(t, rep, b.row, driver("buggy", "--bug", b.bug), driver("buggy"))
 		})
+	}
+}
+
+// replays saves the report and replays the case file of the first finding
+// on row: through buggy it shows the defect again, through fixed it shows
+// none.
+func replays(t *testing.T, rep *certify.Report, row, buggy, fixed string) {
+	t.Helper()
+	if err := rep.WriteReports(t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(rep.Summary.Findings, func(f harness.FindingSummary) bool { return f.Row == row })
+	if i < 0 {
+		return
+	}
+	c, err := certify.ReadCase(rep.Summary.Findings[i].File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		driver string
+		shows  bool
+	}{{buggy, true}, {fixed, false}} {
+		defects, err := certify.Replay(context.Background(), certify.Config{Driver: tc.driver, Seed: 2}, c)
+		if err != nil || (len(defects) > 0) != tc.shows {
+			t.Errorf("replaying %s through %s: %v, %v; want a defect: %v", rep.Summary.Findings[i].File, tc.driver, defects, err, tc.shows)
+		}
 	}
 }
 

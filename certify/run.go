@@ -59,6 +59,7 @@ type Report struct {
 	Over map[string]int
 
 	findings []*finding
+	driver   string
 }
 
 // runner is one certification in progress.
@@ -178,7 +179,7 @@ func (r *runner) call(ctx context.Context, cred credentials, c sdkdriver.Call) (
 	}
 	r.calls++
 	c.ID = a.ID
-	return called{Call: c, Key: cred.key, Answer: a, Sent: r.bench.Since(mark)}, nil
+	return called{Call: c, Key: cred.key, Answer: a, Sent: r.bench.Since(mark), cred: cred}, nil
 }
 
 // judge counts one call judged on row.

@@ -78,6 +78,7 @@ type called struct {
 	Key    string
 	Answer sdkdriver.Answer
 	Sent   []Exchange
+	cred   credentials
 }
 
 // answered returns the last exchange the bench answered (neither reset

@@ -18,7 +18,7 @@ const shrinkBudget = 200
 func (r *runner) shrink(ctx context.Context, first called, keep func(called) (defect, bool)) (called, defect, error) {
 	best := first
 	d, _ := keep(first)
-	cred := credentials{first.Key, r.bench.secrets[first.Key]}
+	cred := first.cred
 	spent := 0
 	for improved := true; improved && spent < shrinkBudget; {
 		improved = false

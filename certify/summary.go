@@ -12,7 +12,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eniconform/eniconform/harness"
+	"github.com/eniconform/eniconform/report"
 	"github.com/eniconform/eniconform/sdkdriver"
+	"github.com/eniconform/eniconform/spec"
 )
 
 // report builds the run's report: one verdict per row, the findings with
@@ -20,16 +22,22 @@ import (
 // ENIs the run left behind.
 func (r *runner) report(left int, stderr string) *Report {
 	s := harness.Summary{Target: fmt.Sprintf("SDK %s %s through the driver %q", r.hello.SDK, r.hello.Version, r.cfg.Driver),
-		Profile: r.profile.Name, Seed: r.cfg.Seed, Workers: 1, Checks: r.cfg.Checks, Seconds: time.Since(r.start).Seconds(),
-		Cases: r.calls, Requests: int64(r.bench.Mark()), Leaked: left, Properties: r.props}
+		TargetName: r.hello.SDK, TargetVer: r.hello.Version, Profile: r.profile.Name, Version: harness.Version(),
+		Started: r.start.UTC().Truncate(time.Second), Seed: r.cfg.Seed, Workers: 1, Checks: r.cfg.Checks,
+		Seconds: time.Since(r.start).Seconds(), Cases: r.calls, Requests: int64(r.bench.Mark()), Leaked: left,
+		Statuses: r.bench.Statuses(), Properties: r.props}
 	for _, f := range r.found.order {
-		s.Findings = append(s.Findings, harness.FindingSummary{Row: f.Row, Signature: f.signature(), Headline: f.headline(),
-			Property: f.Property, Cases: f.Cases, Shrunk: f.Shrunk, Steps: 1, Params: len(f.Example.Call.Params),
-			File: f.File, Report: r.text(f)})
+		s.Findings = append(s.Findings, harness.FindingSummary{Row: f.Row, Signature: f.signature(), Cases: f.Cases,
+			Shrunk: f.Shrunk, Parts: r.parts(f), Report: r.text(f)})
 	}
 	s.Divergences = len(s.Findings)
 	s.Verdicts = r.verdicts()
 	s.Counts, s.Families = tally(s.Verdicts)
+	for _, v := range s.Verdicts {
+		if v.Provenance == string(spec.Inferred) && (v.Verdict == harness.Conforms || v.Verdict == harness.Diverges) {
+			s.Inferred++
+		}
+	}
 	s.Verdict = harness.Conforms
 	if s.Counts.Diverges > 0 || s.Leaked > 0 {
 		s.Verdict = harness.Diverges
@@ -37,7 +45,53 @@ func (r *runner) report(left int, stderr string) *Report {
 	if s.Seconds > 0 {
 		s.CasesPerSec = float64(s.Cases) / s.Seconds
 	}
-	return &Report{Summary: s, Hello: r.hello, Facts: r.facts, Stderr: stderr, Over: r.found.over, findings: r.found.order}
+	return &Report{Summary: s, Hello: r.hello, Facts: r.facts, Stderr: stderr, Over: r.found.over, findings: r.found.order,
+		driver: r.cfg.Driver}
+}
+
+// parts is a finding's report piece by piece, for summary.json and the
+// HTML report: the minimal case is the one driver call.
+func (r *runner) parts(f *finding) harness.Parts {
+	row := r.data.Row(f.Row)
+	p := harness.Parts{Headline: f.headline(), Property: f.Property, Rule: row.ID + " — " + row.Title,
+		Provenance: string(row.Provenance), Source: row.Source, Diff: r.diffOf(f),
+		Steps:  []string{clip(callLine(f.Example.Call), 700) + " (AccessKeyId " + f.Example.Key + ")"},
+		Params: len(f.Example.Call.Params), Shrunk: "one driver call, as first seen"}
+	if f.Shrunk {
+		p.Shrunk = fmt.Sprintf("shrunk from %d parameters", f.From)
+	}
+	if len(f.Example.Sent) > 0 {
+		x := f.Example.Sent[0]
+		p.Request = clip(x.Wire, 700) + " — " + answerLine(x)
+	}
+	if f.Detail != "" {
+		p.Divergences = append(p.Divergences, f.Detail)
+	}
+	p.Divergences = append(p.Divergences, "the SDK reported: "+answerDetail(f.Example.Answer))
+	return p
+}
+
+// diffOf is a finding's diff: the parameters asked and decoded for an
+// encoding defect, the error as sent and as surfaced for a surfacing one.
+func (r *runner) diffOf(f *finding) string {
+	c := f.Example
+	x, answered := c.answered()
+	switch row := r.data.Row(f.Row); {
+	case row.Family == FamilyEncoding && len(c.Sent) > 0:
+		return cmp.Diff(sdkdriver.Flatten(c.Call.Params), r.apiParams(c.Sent[0]))
+	case row.Family == FamilySurfacing && answered && x.Code != "" && c.Answer.Error != nil:
+		e := c.Answer.Error
+		return cmp.Diff(surfaced{x.Code, x.Status, x.Message, x.RequestID}, surfaced{e.Code, e.HTTPStatus, e.Message, e.RequestID})
+	}
+	return ""
+}
+
+// surfaced is an API error's four parts, for diffs (-server +SDK).
+type surfaced struct {
+	Code       string
+	HTTPStatus int
+	Message    string
+	RequestID  string
 }
 
 // verdicts returns one verdict per row, in the data's order: diverges with
@@ -108,9 +162,9 @@ func (r *runner) text(f *finding) string {
 	if len(f.Example.Sent) == 0 {
 		b.WriteString("  requests:  none reached the server\n")
 	}
-	if row.Family == FamilyEncoding && len(f.Example.Sent) > 0 {
-		d := cmp.Diff(sdkdriver.Flatten(f.Example.Call.Params), r.apiParams(f.Example.Sent[0]))
-		fmt.Fprintf(&b, "  decoded (-asked +decoded):\n%s", indent(or(d, "(the same)\n"), "    "))
+	if d := r.diffOf(f); d != "" {
+		label := map[string]string{FamilyEncoding: "decoded (-asked +decoded)", FamilySurfacing: "error (-server +SDK)"}[row.Family]
+		fmt.Fprintf(&b, "  %s:\n%s", label, indent(d, "    "))
 	}
 	fmt.Fprintf(&b, "  driver:    %s\n", answerDetail(f.Example.Answer))
 	if f.Detail != "" {
@@ -168,7 +222,7 @@ func indent(s, prefix string) string {
 	return prefix + strings.Join(lines, prefix) + "\n"
 }
 
-// WriteReports writes summary.json, junit.xml, sdk.json (the driver's
+// WriteReports writes report.html, summary.json, junit.xml, sdk.json (the driver's
 // hello and the transport facts) and a case file per finding under dir,
 // and sets each finding's file.
 func (rep *Report) WriteReports(dir string) error {
@@ -177,8 +231,14 @@ func (rep *Report) WriteReports(dir string) error {
 	}
 	for i, f := range rep.findings {
 		f.File = filepath.Join(dir, "cases", f.fileName())
-		rep.Summary.Findings[i].File = f.File
-		rep.Summary.Findings[i].Report += "  saved:     " + f.File + "\n"
+		abs, err := filepath.Abs(f.File)
+		if err != nil {
+			abs = f.File
+		}
+		fs := &rep.Summary.Findings[i]
+		fs.File = f.File
+		fs.Reproduce = "eniconform sdk --driver " + harness.ShellQuote(rep.driver) + " --replay " + harness.ShellQuote(abs)
+		fs.Report += "  saved:     " + f.File + "\n  reproduce: " + fs.Reproduce + "\n"
 		if err := writeJSON(f.File, caseFile(f)); err != nil {
 			return err
 		}
@@ -188,6 +248,9 @@ func (rep *Report) WriteReports(dir string) error {
 	}
 	if err := writeJSON(filepath.Join(dir, "sdk.json"), map[string]any{"hello": rep.Hello, "transport": rep.Facts,
 		"findings_past_the_cap": rep.Over, "driver_stderr": rep.Stderr}); err != nil {
+		return err
+	}
+	if err := report.Write(filepath.Join(dir, "report.html"), rep.Summary); err != nil {
 		return err
 	}
 	return harness.WriteJUnit(filepath.Join(dir, "junit.xml"), rep.Summary)
@@ -200,6 +263,27 @@ func writeJSON(path string, v any) error {
 		return err
 	}
 	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// secretKind says which secret a call was signed with: "world" (its key's
+// in the world), "made-up" (for a key the world lacks) or "wrong".
+func secretKind(c called) string {
+	switch {
+	case c.cred.secret == "not-"+c.cred.key:
+		return secretMadeUp
+	case strings.HasSuffix(c.cred.secret, wrongSuffix):
+		return secretWrong
+	}
+	return secretWorld
+}
+
+// scriptOf is the script that answered a call's first request; "" for the
+// emulator.
+func scriptOf(c called) string {
+	if len(c.Sent) == 0 {
+		return ""
+	}
+	return c.Sent[0].Script
 }
 
 // caseFile is the saved form of a finding's example: the call to send a
@@ -217,6 +301,7 @@ func caseFile(f *finding) map[string]any {
 			"answer": answerLine(x)})
 	}
 	return map[string]any{"row": f.Row, "headline": f.headline(), "signature": f.signature(), "cases": f.Cases,
-		"call": json.RawMessage(callLine(f.Example.Call)), "access_key_id": f.Example.Key,
-		"sent": sent, "driver_answer": answerDetail(f.Example.Answer), "detail": f.Detail}
+		"call": json.RawMessage(callLine(f.Example.Call)), "access_key_id": f.Example.Key, "secret": secretKind(f.Example),
+		"script": scriptOf(f.Example),
+		"sent":   sent, "driver_answer": answerDetail(f.Example.Answer), "detail": f.Detail}
 }

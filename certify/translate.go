@@ -70,14 +70,33 @@ func inexpressible(st generators.Step) string {
 // credentialsOf returns what the step signs with: its key's secret in the
 // world (a made-up one for a key the world lacks), or a wrong secret.
 func (r *runner) credentialsOf(st generators.Step) credentials {
-	secret, ok := r.bench.secrets[st.Key]
-	if !ok {
-		secret = "not-" + st.Key
+	kind := secretWorld
+	switch _, known := r.bench.secrets[st.Key]; {
+	case !known:
+		kind = secretMadeUp
+	case st.Send.WrongSecret:
+		kind = secretWrong
 	}
-	if st.Send.WrongSecret {
-		secret += "-wrong"
+	return r.secretOf(st.Key, kind)
+}
+
+// The kinds of secret a call signs with, as case files name them.
+const (
+	secretWorld  = "world"   // the key's secret in the world
+	secretMadeUp = "made-up" // for a key the world lacks: "not-" + the key
+	secretWrong  = "wrong"   // the world's secret + wrongSuffix
+	wrongSuffix  = "-wrong"
+)
+
+// secretOf returns the credentials of key with a secret of kind.
+func (r *runner) secretOf(key, kind string) credentials {
+	switch kind {
+	case secretMadeUp:
+		return credentials{key, "not-" + key}
+	case secretWrong:
+		return credentials{key, r.bench.secrets[key] + wrongSuffix}
 	}
-	return credentials{st.Key, secret}
+	return credentials{key, r.bench.secrets[key]}
 }
 
 // typed turns a step's flat wire parameters into typed params: X.1, X.2 as

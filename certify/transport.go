@@ -56,6 +56,17 @@ var variants = []variant{
 	{name: "attempts 3 with a ClientToken", attempts: 3, token: true},
 }
 
+// variantOf returns the variant of a call with attempts and a ClientToken
+// or not.
+func variantOf(attempts int, token bool) variant {
+	for _, v := range variants {
+		if v.attempts == attempts && v.token == token {
+			return v
+		}
+	}
+	return variant{name: fmt.Sprintf("attempts %d", attempts), attempts: attempts, token: token}
+}
+
 // transport plays every script to a create, in every variant the driver
 // can express, and judges what the SDK did: attempts against its documented
 // policy and the attempts option, retries of a create without a

@@ -40,6 +40,7 @@ type sdkOptions struct {
 	cfg       certify.Config
 	reportDir string
 	profile   string
+	replay    string
 }
 
 // sdkCommand certifies the SDK behind a driver.
@@ -50,6 +51,9 @@ func sdkCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if o.replay != "" {
+		return sdkReplay(ctx, o, stdout, stderr)
+	}
 	if isTerminal(os.Stderr) {
 		o.cfg.Progress = stderr
 	}
@@ -77,6 +81,7 @@ func parseSDKFlags(args []string, stderr io.Writer) (*sdkOptions, int, bool) {
 	fs.Uint64Var(&o.cfg.Seed, "seed", 0, "seed of the cases drawn (0: random, printed at the end)")
 	fs.StringVar(&o.reportDir, "report-dir", "eniconform-report", "where summary.json, junit.xml, sdk.json and the findings' cases go")
 	fs.StringVar(&o.profile, "profile", spec.DefaultProfile, "spec profile the emulator serves: "+strings.Join(spec.Names(), ", "))
+	fs.StringVar(&o.replay, "replay", "", "send the call of a finding's case `FILE` (report-dir/cases/…) again and say whether the defect is still there")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, sdkUsage)
 		fs.PrintDefaults()
@@ -145,4 +150,28 @@ func sdkReport(o *sdkOptions, rep *certify.Report, runErr error, stdout, stderr 
 		return 1
 	}
 	return 0
+}
+
+// sdkReplay sends a saved case again: exit 0 when its row shows no defect
+// now, 1 when it does, 2 when the case or the driver is unusable.
+func sdkReplay(ctx context.Context, o *sdkOptions, stdout, stderr io.Writer) int {
+	c, err := certify.ReadCase(o.replay)
+	if err != nil {
+		fmt.Fprintf(stderr, "eniconform sdk: --replay: %v\n", err)
+		return 2
+	}
+	defects, err := certify.Replay(ctx, o.cfg, c)
+	if err != nil {
+		fmt.Fprintf(stderr, "eniconform sdk: replaying %s: %v\n", o.replay, err)
+		return 2
+	}
+	if len(defects) == 0 {
+		fmt.Fprintf(stdout, "%s: the call shows no defect on %s now\n", o.replay, c.Row)
+		return 0
+	}
+	fmt.Fprintf(stdout, "%s: the call still shows on %s:\n", o.replay, c.Row)
+	for _, d := range defects {
+		fmt.Fprintf(stdout, "  ✗ %s\n", d)
+	}
+	return 1
 }

@@ -79,6 +79,9 @@ func checkSDKReports(t *testing.T, dir string) {
 	if junit, err := os.ReadFile(filepath.Join(dir, "junit.xml")); err != nil || !strings.Contains(string(junit), `<testsuite name="surfacing"`) {
 		t.Errorf("junit.xml: %v", err)
 	}
+	if html, err := os.ReadFile(filepath.Join(dir, "report.html")); err != nil || !strings.Contains(string(html), "surface.json.code") {
+		t.Errorf("report.html: %v", err)
+	}
 }
 
 // Bad flags and a driver that cannot start exit 2 with a message that
@@ -94,6 +97,7 @@ func TestSDKCommandBadUsageExits2(t *testing.T) {
 		{[]string{"sdk", "--driver", "x", "--profile", "nosuch"}, "nosuch"},
 		{[]string{"sdk", "--driver", "/nonexistent/driver"}, "/nonexistent/driver"},
 		{[]string{"sdk", "--driver", `sh -c 'echo the driver says why >&2; echo not-a-hello'`}, "the driver says why"},
+		{[]string{"sdk", "--driver", "x", "--replay", "/nonexistent/case.json"}, "/nonexistent/case.json"},
 	} {
 		code, _, stderr := runCLI(tc.args...)
 		if code != 2 || !strings.Contains(stderr, tc.want) {
