@@ -176,9 +176,10 @@ func (r *runner) text(f *finding) string {
 	return b.String()
 }
 
-// callLine is a call as its JSON line (without the session's id).
+// callLine is a call as its JSON line, numbered 1 as the first call of a
+// session, so that it can be fed to a driver as it is.
 func callLine(c sdkdriver.Call) string {
-	c.ID = 0
+	c.ID = 1
 	b, err := json.Marshal(c)
 	if err != nil {
 		return fmt.Sprintf("%+v", c)
