@@ -95,11 +95,13 @@ func (r *runner) stressParams(i int) map[string]any {
 }
 
 // stringParams lists the subject's String parameters that encoding calls
-// stress: every one but the gateway's and RegionId (the region, or none).
+// stress: every top-level one but the gateway's and RegionId (the region,
+// or none). Fields of lists and structs (a name with a dot) are the
+// shapes' of certification.json.
 func (r *runner) stringParams() []string {
 	var out []string
 	for _, p := range r.profile.Action(r.profile.Subject).Params {
-		if p.Type == "String" && !p.Gateway && p.Name != paramRegion {
+		if p.Type == "String" && !p.Gateway && p.Name != paramRegion && !strings.Contains(p.Name, ".") {
 			out = append(out, p.Name)
 		}
 	}
