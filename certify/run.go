@@ -83,6 +83,7 @@ type runner struct {
 	cur     *property
 	facts   []Fact
 	calls   int
+	elapsed []time.Duration // of every driver call
 	start   time.Time
 }
 
@@ -178,6 +179,7 @@ func (r *runner) call(ctx context.Context, cred credentials, c sdkdriver.Call) (
 		return called{}, err
 	}
 	r.calls++
+	r.elapsed = append(r.elapsed, a.Elapsed)
 	c.ID = a.ID
 	return called{Call: c, Key: cred.key, Answer: a, Sent: r.bench.Since(mark), cred: cred}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,7 +26,7 @@ func (r *runner) report(left int, stderr string) *Report {
 		TargetName: r.hello.SDK, TargetVer: r.hello.Version, Profile: r.profile.Name, Version: harness.Version(),
 		Started: r.start.UTC().Truncate(time.Second), Seed: r.cfg.Seed, Workers: 1, Checks: r.cfg.Checks,
 		Seconds: time.Since(r.start).Seconds(), Cases: r.calls, Requests: int64(r.bench.Mark()), Leaked: left,
-		Statuses: r.bench.Statuses(), Properties: r.props}
+		Statuses: r.bench.Statuses(), Latency: latency(r.elapsed), Properties: r.props}
 	for _, f := range r.found.order {
 		s.Findings = append(s.Findings, harness.FindingSummary{Row: f.Row, Signature: f.signature(), Cases: f.Cases,
 			Shrunk: f.Shrunk, Parts: r.parts(f), Report: r.text(f)})
@@ -47,6 +48,17 @@ func (r *runner) report(left int, stderr string) *Report {
 	}
 	return &Report{Summary: s, Hello: r.hello, Facts: r.facts, Stderr: stderr, Over: r.found.over, findings: r.found.order,
 		driver: r.cfg.Driver}
+}
+
+// latency summarises the wall times of the driver calls (a call, not a
+// request: retries and the SDK's own work included), in ms.
+func latency(ds []time.Duration) harness.Latency {
+	if len(ds) == 0 {
+		return harness.Latency{}
+	}
+	s := slices.Sorted(slices.Values(ds))
+	ms := func(q float64) float64 { return float64(s[int(q*float64(len(s)-1))].Microseconds()) / 1000 }
+	return harness.Latency{Requests: int64(len(s)), P50: ms(0.5), P90: ms(0.9), P99: ms(0.99), Max: ms(1)}
 }
 
 // parts is a finding's report piece by piece, for summary.json and the
