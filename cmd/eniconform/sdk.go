@@ -79,7 +79,7 @@ func parseSDKFlags(args []string, stderr io.Writer) (*sdkOptions, int, bool) {
 	fs.StringVar(&o.cfg.Driver, "driver", "", "the driver's command line, e.g. 'go run ./drivers/gov7' (required)")
 	fs.IntVar(&o.cfg.Checks, "checks", 100, "encoding cases per sending mode; successes get a tenth, each error rule a twentieth (at least 1)")
 	fs.Uint64Var(&o.cfg.Seed, "seed", 0, "seed of the cases drawn (0: random, printed at the end)")
-	fs.StringVar(&o.reportDir, "report-dir", "eniconform-report", "where summary.json, junit.xml, sdk.json and the findings' cases go")
+	fs.StringVar(&o.reportDir, "report-dir", "eniconform-report", "where report.html, summary.json, junit.xml, sdk.json and the findings' cases go")
 	fs.StringVar(&o.profile, "profile", spec.DefaultProfile, "spec profile the emulator serves: "+strings.Join(spec.Names(), ", "))
 	fs.StringVar(&o.replay, "replay", "", "send the call of a finding's case `FILE` (report-dir/cases/…) again and say whether the defect is still there")
 	fs.Usage = func() {
@@ -137,7 +137,7 @@ func sdkReport(o *sdkOptions, rep *certify.Report, runErr error, stdout, stderr 
 	for row, n := range rep.Over {
 		fmt.Fprintf(stdout, "%s: %d more defects past the cap of findings per row, not reported\n", row, n)
 	}
-	fmt.Fprintf(stdout, "reports: %s (summary.json, junit.xml, sdk.json, cases/); again: eniconform sdk --driver %q --checks %d --seed %d\n",
+	fmt.Fprintf(stdout, "reports: %s (report.html, summary.json, junit.xml, sdk.json, cases/); again: eniconform sdk --driver %q --checks %d --seed %d\n",
 		o.reportDir, o.cfg.Driver, rep.Summary.Checks, rep.Summary.Seed)
 	if writeErr != nil {
 		fmt.Fprintf(stderr, "eniconform sdk: writing reports: %v\n", writeErr)
