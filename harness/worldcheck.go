@@ -103,7 +103,7 @@ func probes(w *oracle.World, subject string) []probe {
 	}
 	for _, a := range w.Accounts {
 		out = append(out, probe{object: "account " + a.AccessKeyID, asked: "DescribeNetworkInterfaces",
-			fix: "check the key's secret, type, expiry and permissions in the world, or the target's accounts",
+			fix:  "check the key's secret, type, expiry and permissions in the world, or the target's accounts",
 			step: generators.Step{Action: "DescribeNetworkInterfaces", Key: a.AccessKeyID, Params: map[string]string{"RegionId": region(a.Owner())}}})
 	}
 	for _, sw := range w.VSwitches {
@@ -112,7 +112,7 @@ func probes(w *oracle.World, subject string) []probe {
 	for _, e := range w.ENIs {
 		key, reg := ownerKey(w, e.VSwitch)
 		out = append(out, probe{object: "eni " + e.ID, asked: "DescribeNetworkInterfaces NetworkInterfaceId.1",
-			fix: "the target does not list it as the world does: remove it from the world or create it on the target",
+			fix:  "the target does not list it as the world does: remove it from the world or create it on the target",
 			step: generators.Step{Action: "DescribeNetworkInterfaces", Key: key, Params: map[string]string{"RegionId": reg, "NetworkInterfaceId.1": e.ID}}})
 	}
 	return out
