@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: run test bench selftest fuzz build vet measure-serve measure-harness-body measure-rate measure-dead
+.PHONY: run test bench selftest fuzz build vet report-check report-screenshot measure-serve measure-harness-body measure-rate measure-dead
 
 # The main job: every suite against the built-in reference emulator.
 run:
@@ -18,18 +18,29 @@ test: vet
 	$(GO) test -run='^$$' -fuzz=FuzzParseAnswer -fuzztime=5s ./sdkdriver
 
 # Longer fuzzing: the wire parser, the emulator's handler, the whole
-# conformance run against the built-in emulator, and the parser of driver
-# answers.
+# conformance run against the built-in emulator, the parser of driver
+# answers, and the Go SDK v7's encoding through its driver.
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzParseRequest -fuzztime=$(FUZZTIME) ./internal/wire
 	$(GO) test -run='^$$' -fuzz=FuzzHandler -fuzztime=$(FUZZTIME) ./emulator
 	$(GO) test -run='^$$' -fuzz=FuzzConformance -fuzztime=$(FUZZTIME) ./suites
 	$(GO) test -run='^$$' -fuzz=FuzzParseAnswer -fuzztime=$(FUZZTIME) ./sdkdriver
+	$(GO) test -run='^$$' -fuzz=FuzzSDKEncoding -fuzzminimizetime=5s -fuzztime=$(FUZZTIME) ./certify
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt needed"; exit 1; }
 	$(GO) vet $(PKGS)
+
+# The HTML report of a faulty run in headless Chromium (Debian's chromium,
+# which .ci/run installs): its script runs without a JavaScript error, and a
+# screenshot is taken.
+report-check:
+	ENICONFORM_REQUIRE_BROWSER=1 $(GO) test -count=1 -run 'TestReportInABrowser' -v ./report
+
+# The screenshot of README: docs/report.png.
+report-screenshot:
+	ENICONFORM_REQUIRE_BROWSER=1 ENICONFORM_SCREENSHOT=$(CURDIR)/docs/report.png $(GO) test -count=1 -run 'TestReportInABrowser' ./report
 
 # Plants each fault of the catalogue in the emulator and shows that the run catches it.
 selftest:

@@ -40,7 +40,8 @@ type VerdictCounts struct {
 	Unreachable  int `json:"unreachable"`
 }
 
-func (c *VerdictCounts) add(verdict string) {
+// Add counts one row with verdict.
+func (c *VerdictCounts) Add(verdict string) {
 	switch verdict {
 	case Conforms:
 		c.Conforms++
@@ -121,13 +122,13 @@ func tally(vs []Verdict) (VerdictCounts, map[string]*FamilyRow) {
 	var all VerdictCounts
 	fams := map[string]*FamilyRow{}
 	for _, v := range vs {
-		all.add(v.Verdict)
+		all.Add(v.Verdict)
 		row := fams[v.Family]
 		if row == nil {
 			row = &FamilyRow{}
 			fams[v.Family] = row
 		}
-		row.add(v.Verdict)
+		row.Add(v.Verdict)
 		row.Cases += v.Cases
 		row.Findings += len(v.Findings)
 	}
@@ -156,6 +157,9 @@ func WriteMatrix(w io.Writer, s Summary) {
 		writeWrapped(w, fmt.Sprintf("  %-11s ", fam), cells, 110)
 	}
 	writeFindings(w, s)
+	for _, n := range NextSteps(s) {
+		fmt.Fprintf(w, "next: %s\n", n)
+	}
 	fmt.Fprintf(w, "%d cases (%d requests) in %.1f s: %.0f cases/s; %d findings fail the run, %d soft; leaked ENIs: %d; seed %d\n",
 		s.Cases, s.Requests, s.Seconds, s.CasesPerSec, s.Divergences, s.Soft, s.Leaked, s.Seed)
 	if s.Unknown > 0 {
@@ -311,4 +315,57 @@ func findingTexts(s Summary, row string) string {
 // one of its rows.
 func (p *Property) about(row string) bool {
 	return p.Rule != nil && p.Rule.ID == row || slices.Contains(p.Rows, row)
+}
+
+// NextSteps says in a few lines what a person should do after the run: how
+// to follow up the findings, what to add so that the rules not exercised
+// are (grouped by reason), what the soft findings and the leaks ask for.
+func NextSteps(s Summary) []string {
+	var out []string
+	if n := s.Counts.Diverges; n > 0 {
+		out = append(out, fmt.Sprintf("%d row%s diverge: each finding has a minimal case and a line that replays it (its reproduce: line)", n, plural(n)))
+	}
+	var reasons []string
+	byReason := map[string][]string{}
+	for _, v := range s.Verdicts {
+		if v.Verdict == NotExercised {
+			if byReason[v.Reason] == nil {
+				reasons = append(reasons, v.Reason)
+			}
+			byReason[v.Reason] = append(byReason[v.Reason], v.ID)
+		}
+	}
+	for _, r := range reasons {
+		ids := byReason[r]
+		out = append(out, fmt.Sprintf("%d not exercised (%s): %s", len(ids), strings.Join(ids, ", "), r))
+	}
+	if s.Soft > 0 && !s.Strict {
+		out = append(out, fmt.Sprintf("%d soft finding%s (precedence, documented alternatives): add --strict-precedence to fail on them, or --spec-overlay FILE where your target follows another source", s.Soft, plural(s.Soft)))
+	}
+	if onInferred := inferredFindings(s); onInferred > 0 {
+		out = append(out, fmt.Sprintf("%d finding%s on rules whose provenance is inferred (our own decision): if your target follows a source, record it with --spec-overlay FILE", onInferred, plural(onInferred)))
+	}
+	if s.Leaked > 0 {
+		out = append(out, fmt.Sprintf("%d ENIs the run created are still on the target: delete them before the next run", s.Leaked))
+	}
+	if len(out) == 0 {
+		out = append(out, "nothing: every rule and aspect that can be exercised was, and conforms")
+	}
+	return out
+}
+
+// inferredFindings counts the failing findings on rows whose provenance is
+// inferred.
+func inferredFindings(s Summary) int {
+	inferred := map[string]bool{}
+	for _, v := range s.Verdicts {
+		inferred[v.ID] = v.Provenance == string(spec.Inferred)
+	}
+	n := 0
+	for _, f := range s.Findings {
+		if inferred[f.Row] && (!f.Soft || s.Strict) {
+			n++
+		}
+	}
+	return n
 }

@@ -156,3 +156,17 @@ func TestCombinedSelftest(t *testing.T) {
 			len(res.Combinations), res.Recall(), res.Combinations[0].Recall(), res.Precision())
 	}
 }
+
+// A reproduction line pastes into a shell as it is.
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"/tmp/r/cases/x-1.json": "/tmp/r/cases/x-1.json",
+		"/tmp/my report/x.json": "'/tmp/my report/x.json'",
+		"it's":                  `'it'\''s'`,
+		"":                      "''",
+	} {
+		if got := harness.ShellQuote(in); got != want {
+			t.Errorf("ShellQuote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

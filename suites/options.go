@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"github.com/eniconform/eniconform/emulator"
 	"github.com/eniconform/eniconform/generators"
 	"github.com/eniconform/eniconform/harness"
+	"github.com/eniconform/eniconform/report"
 	"github.com/eniconform/eniconform/spec"
 	"github.com/eniconform/eniconform/world"
 	. "github.com/onsi/ginkgo/v2"
@@ -34,6 +36,7 @@ type Options struct {
 	Verbose     bool
 	NoColor     bool      // plain output (stdout is not a terminal)
 	Out         io.Writer // where the summary table goes; nil: stdout
+	console     *console  // the run's own console (Run without -v); nil: Ginkgo's reporter
 	// TakeSignals, if set, is called once the suite has started (after
 	// Ginkgo set up its own interrupt handling), for a caller that handles
 	// the signals itself (eniconform run: see Config.Stop).
@@ -219,8 +222,14 @@ func Run(o *Options, stderr io.Writer) int {
 		return 2
 	}
 	RegisterFailHandler(Fail)
+	defer muteGinkgo(o)()
+	if o.console != nil {
+		o.console.start(h)
+	}
 	passed := RunSpecs(&fakeT{}, "eniconform", sc, rc)
-	fmt.Fprintln(o.out()) // Ginkgo's last line has no newline
+	if o.console == nil {
+		fmt.Fprintln(o.out()) // Ginkgo's last line has no newline
+	}
 	if !passed || h.Stopped() != nil {
 		return 1
 	}
@@ -240,10 +249,12 @@ func stopBefore(h *harness.Harness, o *Options, pf *harness.PreflightError, stde
 		h.Declare(harness.Stop{Kind: harness.StopUnhealthy, Why: pf.Msg})
 	}
 	s, err := h.WriteSummary()
-	if err != nil {
-		fmt.Fprintf(stderr, "eniconform: writing reports: %v\n", err)
+	for _, err := range []error{err, report.Write(filepath.Join(h.ReportDir, "report.html"), s)} {
+		if err != nil {
+			fmt.Fprintf(stderr, "eniconform: writing reports: %v\n", err)
+		}
 	}
-	fmt.Fprintf(o.out(), "STOPPED before any property ran: %s\nreports: %s (summary.json, junit.xml); verdict: %s\n", pf.Msg, h.ReportDir, s.Verdict)
+	fmt.Fprintf(o.out(), "STOPPED before any property ran: %s\nreports: %s (report.html, summary.json, junit.xml); verdict: %s\n", pf.Msg, h.ReportDir, s.Verdict)
 	return 1
 }
 
