@@ -200,7 +200,7 @@ func withRapid(seed uint64, checks int, shrink time.Duration, fn func()) {
 func (h *Harness) minimise(ctx context.Context, gen *rapid.Generator[generators.Case], seed uint64, first Outcome, keep func(*Outcome) bool) (Outcome, bool) {
 	var mu sync.Mutex
 	minimal, again := first, false
-	abandonable(ctx, func() {
+	h.abandonable(ctx, func() {
 		withRapid(seed, 1, h.ShrinkTime, func() {
 			rapid.Check(&quietTB{}, func(t *rapid.T) {
 				if ctx.Err() != nil {
@@ -224,12 +224,14 @@ func (h *Harness) minimise(ctx context.Context, gen *rapid.Generator[generators.
 // abandonable runs fn (a rapid.Check) and returns when it does, or as soon
 // as ctx is done. rapid cannot be stopped: its attempts left (each of which
 // checks ctx and returns at once) may take up to the shrink time, so fn
-// goes on in the background and what it finds after ctx is done no longer
-// counts. A stop thus ends shrinking within the Grace of the attempt in
-// flight.
-func abandonable(ctx context.Context, fn func()) {
+// goes on in the background (h.shrinking counts it) and what it finds
+// after ctx is done no longer counts. A stop thus ends shrinking within the
+// Grace of the attempt in flight.
+func (h *Harness) abandonable(ctx context.Context, fn func()) {
 	done := make(chan struct{})
+	h.shrinking.Add(1)
 	go func() {
+		defer h.shrinking.Done()
 		defer close(done)
 		fn()
 	}()

@@ -111,7 +111,8 @@ type Harness struct {
 	ledger    *Ledger
 	inventory inventory // what the target held at the start
 	throttled atomic.Int64
-	dropped   atomic.Int64 // steps dropped after Throttling every time
+	dropped   atomic.Int64   // steps dropped after Throttling every time
+	shrinking sync.WaitGroup // shrinks, those a stop abandoned included (abandonable)
 }
 
 // Open checks the configuration and prepares the target. Errors name the

@@ -56,7 +56,7 @@ func OpenLedger(path string) (*Ledger, error) {
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	flags := os.O_CREATE | os.O_WRONLY | os.O_TRUNC
+	flags := os.O_CREATE | os.O_WRONLY | os.O_TRUNC | os.O_APPEND // appends: a line is one write, whoever else writes
 	if len(earlier) > 0 {
 		flags = os.O_CREATE | os.O_WRONLY | os.O_APPEND
 	}

@@ -71,8 +71,9 @@ func property(t *testing.T, h *Harness, name string) *Property {
 // attempts, each returning at once, took up to the whole shrink time.)
 func TestShrinkingHonoursCancellationWithinGrace(t *testing.T) {
 	srv := external(t, nil, "replay-creates-new-eni")
-	h := open(t, Config{Target: srv.URL, ShrinkTime: 5 * time.Second, Seed: 1}) // without the stop, rapid goes on for most of it
+	h := open(t, Config{Target: srv.URL, ShrinkTime: 3 * time.Second, Seed: 1}) // without the stop, rapid goes on for most of it
 	defer h.Close(context.Background())
+	defer h.shrinking.Wait() // rapid's abandoned attempts, before other tests use its flags
 	var seed uint64
 	var sig string
 	for seed = 1; seed < 200 && sig == ""; seed++ {

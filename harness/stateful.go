@@ -58,7 +58,7 @@ func (h *Harness) machine(ctx context.Context, seed uint64, sig string) (Outcome
 	if sig == "" {
 		shrink = 0
 	}
-	abandonable(ctx, func() {
+	h.abandonable(ctx, func() {
 		withRapid(seed, 1, shrink, func() {
 			rapid.Check(&quietTB{}, func(t *rapid.T) {
 				if ctx.Err() != nil {
