@@ -15,7 +15,15 @@
 //     rapid.Check and the Go fuzzer.
 //   - Catalogue: every property, by family; Results and WriteReports: the
 //     console table, summary.json and the case files.
-//   - Harness.Close: the final sweep (every ENI the run created is deleted;
+//   - Harness.Preflight: before any property, the target answers, takes
+//     the credentials and one valid create; the inventory adopts the ENIs
+//     it already holds (preflight.go).
+//   - Harness.Interrupt, Config.Stop, --max-time and the circuit breaker
+//     stop a run: no new case, step or shrink attempt, Grace for requests
+//     in flight (lifecycle.go).
+//   - Ledger: every ENI the run creates, on disk as it happens; Clean
+//     deletes what a killed run left (ledger.go, clean.go).
+//   - Harness.Close: the final sweep (every ENI of the ledger is deleted;
 //     the leak count is what remains), then the emulator stops.
 package harness
 

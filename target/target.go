@@ -4,10 +4,11 @@
 // made for), and parses what comes back. Simulate runs a case against the
 // oracle itself, with no network, for corpora and meta-tests.
 //
-// Entry points: Conn (an endpoint, its world and credentials), Session (one
-// case's run: nonces, created IDs, unique tokens), Conn.Prepare and
-// Pending.Send (one step: built, predicted by the caller, then sent), and
-// Conn.Simulate.
+// Entry points: Conn (an endpoint, its world and credentials), Run (what
+// a harness run's cases share: its nonce prefix and the ClientTokens it
+// hands out, unique to it), Session (one case's run: nonces, created IDs,
+// tokens), Conn.Prepare and Pending.Send (one step: built, predicted by the
+// caller, paced by a Pacer, sent, Throttling retried), and Conn.Simulate.
 package target
 
 import (
