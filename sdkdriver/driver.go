@@ -133,7 +133,7 @@ func (d *Driver) start(argv []string) error {
 	closeAll(p[0], p[3], p[5]) // the child's ends
 	if err != nil {
 		closeAll(p[1], p[2], p[4])
-		return &Error{Command: d.cfg.Command, What: "cannot start: " + err.Error()}
+		return d.breach(0, "", "cannot start: "+err.Error(), nil)
 	}
 	d.cmd, d.stdin, d.stdout = cmd, p[1], p[2]
 	go d.copyStderr(p[4])
@@ -192,7 +192,7 @@ func (d *Driver) readHello(ctx context.Context) error {
 		}
 		h, err := ParseHello(r.line)
 		if err != nil {
-			return d.fail(0, "", "bad hello: "+err.Error(), r.line)
+			return d.fail(0, "", "bad hello: "+refusal(d, r.line, ParseHello), r.line)
 		}
 		d.hello = h
 		return nil
@@ -279,7 +279,7 @@ func (d *Driver) answer(c Call, r received, start time.Time) (Answer, error) {
 	}
 	a, err := ParseAnswer(r.line)
 	if err != nil {
-		return Answer{}, d.fail(c.ID, c.Action, "bad answer: "+err.Error(), r.line)
+		return Answer{}, d.fail(c.ID, c.Action, "bad answer: "+refusal(d, r.line, ParseAnswer), r.line)
 	}
 	if a.ID != c.ID {
 		what := fmt.Sprintf("the answer has id %d, want %d", a.ID, c.ID)

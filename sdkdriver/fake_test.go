@@ -53,6 +53,8 @@ func fake(mode string) int {
 		fmt.Println(`{"protocol":2,"sdk":"fake","version":"v0"}`)
 	case "hello-no-options":
 		fmt.Println(`{"protocol":1,"sdk":"fake","version":"v0"}`)
+	case "hello-key-option":
+		fmt.Println(strings.Replace(fakeHello, `"v1"`, strconv.Quote(os.Getenv(sdkdriver.EnvAccessKeySecret)), 1))
 	}
 	if !strings.HasPrefix(mode, "hello-") && mode != "prose-hello" {
 		fmt.Println(fakeHello)
@@ -100,10 +102,27 @@ func misbehave(mode string, c sdkdriver.Call) (status int, stop bool) {
 		return 0, true
 	case "hang":
 		time.Sleep(time.Hour)
+	case "key-as-kind", "key-as-ok", "key-cut":
+		keyAnswer(mode, c)
 	default:
 		answer(c)
 	}
 	return 0, false
+}
+
+// keyAnswer writes an answer whose bad value is the secret: a failure
+// kind, an ok that is a string, or (key-cut) a string in which the secret
+// straddles the 60th byte, where the parsers cut what they quote.
+func keyAnswer(mode string, c sdkdriver.Call) {
+	secret := os.Getenv(sdkdriver.EnvAccessKeySecret)
+	switch mode {
+	case "key-as-kind":
+		fmt.Printf(`{"id":%d,"failure":{"kind":%q,"text":"","elapsed_ms":1}}`+"\n", c.ID, secret)
+	case "key-as-ok":
+		fmt.Printf(`{"id":%d,"ok":%q}`+"\n", c.ID, secret)
+	default:
+		fmt.Printf(`{"id":%d,"ok":%q}`+"\n", c.ID, strings.Repeat("x", 60-len(secret)/2)+secret)
+	}
 }
 
 // hugeLine writes a 100 MB line, or as much as the reader takes.

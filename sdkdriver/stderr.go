@@ -55,10 +55,7 @@ func (t *tail) String() string {
 			b, dropped = b[i+1:], dropped+int64(i+1)
 		}
 	}
-	s := string(b)
-	if t.secret != "" {
-		s = strings.ReplaceAll(s, t.secret, "<redacted>")
-	}
+	s := redactSecret(string(b), t.secret)
 	if dropped > 0 {
 		s = "[" + strconv.FormatInt(dropped, 10) + " earlier bytes dropped]\n" + s
 	}
