@@ -264,6 +264,34 @@ func TestTail(t *testing.T) {
 	}
 }
 
+// No cut of the tail goes through the secret: neither the cut to the last
+// max bytes that String makes nor the one Write makes to stay under 2 max
+// leaves a piece of it, on a line that never ends as on several writes.
+func TestTailCutsAroundTheSecret(t *testing.T) {
+	const secret = "hunter2-hunter2"
+	for name, writes := range map[string][]string{
+		"String's cut":           {"xxxxxxxxxxxx" + secret + "yyyyyyyyy"},
+		"Write's cut":            {"xxxxxxxxxxxxxxxxxxxxxxxxx" + secret + "yyyyyyyyy"},
+		"across writes":          {"xxxxxxxxxxxxxxxxxxxxxxxxxhunter2", "-hunter2yyyyyyyyy"},
+		"two secrets in the way": {"xxxxxxxxxxxxxxxx" + secret + secret + "yyyy"},
+	} {
+		tl := &tail{max: 16, secret: secret}
+		for _, w := range writes {
+			tl.Write([]byte(w))
+		}
+		got := tl.String()
+		for i := 0; i+4 <= len(secret); i++ {
+			if strings.Contains(got, secret[i:i+4]) {
+				t.Errorf("%s: %q shows %q of the secret", name, got, secret[i:i+4])
+				break
+			}
+		}
+		if !strings.HasSuffix(got, "yyyy") {
+			t.Errorf("%s: %q lost the end", name, got)
+		}
+	}
+}
+
 func TestFailureKind(t *testing.T) {
 	timeout := &net.OpError{Op: "read", Err: os.ErrDeadlineExceeded}
 	var syntaxErr *json.SyntaxError
