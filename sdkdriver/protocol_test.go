@@ -191,8 +191,13 @@ func TestExpresses(t *testing.T) {
 			t.Errorf("Expresses(%+v) = %v %q", tc.o, ok, why)
 		}
 	}
-	if c.Default("signature") != "v3" || c.Default("format") != "JSON" {
-		t.Errorf("defaults: %q %q", c.Default("signature"), c.Default("format"))
+	if c.Default("signature") != "v3" || c.Default("format") != "JSON" || c.Default("body") != "query" {
+		t.Errorf("defaults: %q %q %q", c.Default("signature"), c.Default("format"), c.Default("body"))
+	}
+	for _, name := range []string{"bogus", "timeout", ""} {
+		if got := c.Default(name); got != "" {
+			t.Errorf("Default(%q) = %q, want \"\" for a name that is no enumerated option", name, got)
+		}
 	}
 }
 
