@@ -23,6 +23,8 @@ func TestSplitCommand(t *testing.T) {
 		`a "b \"c\" \$d \\ \x" e\ f ''`:             {"a", `b "c" $d \ \x`, "e f", ""},
 		`one"two"'three'`:                           {"onetwothree"},
 		"a\\\nb \"c\\\nd\"":                         {"ab", "cd"},
+		"go run \\\n ./drivers/gov7":                {"go", "run", "./drivers/gov7"},
+		"go run \\\n./drivers/gov7 \\\n":            {"go", "run", "./drivers/gov7"},
 		`/path/with\'quote "C:\dir\driver.exe" 'x'`: {"/path/with'quote", `C:\dir\driver.exe`, "x"},
 	} {
 		got, err := SplitCommand(line)
@@ -30,7 +32,7 @@ func TestSplitCommand(t *testing.T) {
 			t.Errorf("SplitCommand(%q) = %q, %v; want %q", line, got, err, want)
 		}
 	}
-	for _, line := range []string{"", " \t", `go run 'x`, `a "b`, `a \`, `"\"`} {
+	for _, line := range []string{"", " \t", `go run 'x`, `a "b`, `a \`, `"\"`, "\\\n", " \\\n \\\n"} {
 		if got, err := SplitCommand(line); err == nil {
 			t.Errorf("SplitCommand(%q) = %q, want an error", line, got)
 		}
