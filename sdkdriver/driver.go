@@ -250,10 +250,11 @@ func (d *Driver) Call(ctx context.Context, c Call) (Answer, error) {
 	}
 	budget := d.budget(c.Options)
 	start := time.Now()
-	if err := d.send(line, start.Add(budget)); err != nil {
+	deadline := start.Add(budget)
+	if err := d.send(line, deadline); err != nil {
 		return Answer{}, d.fail(c.ID, c.Action, d.exitNote("could not take the call: "+err.Error()), nil)
 	}
-	timer := time.NewTimer(budget)
+	timer := time.NewTimer(time.Until(deadline)) // the time send took is part of the budget
 	defer timer.Stop()
 	select {
 	case r := <-d.lines:

@@ -250,6 +250,28 @@ func TestProcessGroup(t *testing.T) {
 	}
 }
 
+// The deadline of a call counts from the call's start, the time the driver
+// takes to read it included: a driver that reads a long call late and
+// never answers is ended at the deadline, not a budget after the read.
+func TestDeadlineIncludesTheWrite(t *testing.T) {
+	t.Parallel()
+	cfg := quick("slow-reader")
+	cfg.Grace = 900 * time.Millisecond // a budget of 1 s with timeout_ms 100
+	d, err := sdkdriver.Start(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	long := strings.Repeat("x", 1<<20) // far past a pipe's buffer: the write waits for the reader
+	start := time.Now()
+	_, err = d.Call(context.Background(), sdkdriver.Call{Action: "Echo", Params: map[string]any{"Description": long},
+		Options: sdkdriver.Options{TimeoutMS: 100}})
+	// The fake reads after 0.8 s: ended at 1 s, not at 1.8 s.
+	if elapsed := time.Since(start); err == nil || !strings.Contains(err.Error(), "no answer within 1s") || elapsed > 1500*time.Millisecond {
+		t.Errorf("Call after %v: %v; want no answer within 1s, at 1 s", elapsed, err)
+	}
+}
+
 // A call abandoned through its context ends the session.
 func TestCallContext(t *testing.T) {
 	t.Parallel()

@@ -64,6 +64,9 @@ func fake(mode string) int {
 
 // serveFake answers calls (or misbehaves) after the hello, as mode says.
 func serveFake(mode string) int {
+	if mode == "slow-reader" {
+		time.Sleep(800 * time.Millisecond) // a call past the pipe's buffer waits as long
+	}
 	in := bufio.NewScanner(os.Stdin)
 	in.Buffer(nil, 8<<20)
 	for in.Scan() {
@@ -100,7 +103,7 @@ func misbehave(mode string, c sdkdriver.Call) (status int, stop bool) {
 	case "half-line":
 		fmt.Printf(`{"id":%d,"ok":`, c.ID)
 		return 0, true
-	case "hang":
+	case "hang", "slow-reader":
 		time.Sleep(time.Hour)
 	case "key-as-kind", "key-as-ok", "key-cut":
 		keyAnswer(mode, c)
