@@ -71,6 +71,8 @@ type Driver struct {
 	quit       chan struct{} // closed when the Driver stops reading
 	exited     chan struct{} // closed once the process has been waited for
 	waitErr    error         // what Wait returned, once exited is closed
+	reapMu     sync.Mutex    // held while the group is killed, and while the leader is reaped
+	reaped     bool          // the leader is reaped: its PID, the group's ID, is no longer its own
 	stderr     *tail
 	stderrDone chan struct{} // closed when stderr has ended
 	stopOnce   sync.Once
@@ -173,12 +175,34 @@ func (d *Driver) read() {
 	}
 }
 
-// wait waits for the process, then kills what is left of its group, so
-// that no grandchild keeps the pipes open.
+// wait waits for the process to exit, kills what is left of its group, so
+// that no grandchild keeps the pipes open, and reaps it. The group is
+// killed before the reap, while its ID is still the leader's; where the
+// exit cannot be awaited without reaping (awaitExit), right after it.
 func (d *Driver) wait() {
-	d.waitErr = d.cmd.Wait()
-	killGroup(d.cmd.Process)
+	if awaitExit(d.cmd.Process) {
+		d.reapMu.Lock()
+		killGroup(d.cmd.Process)
+		d.waitErr, d.reaped = d.cmd.Wait(), true
+		d.reapMu.Unlock()
+	} else {
+		err := d.cmd.Wait()
+		d.reapMu.Lock()
+		killGroup(d.cmd.Process)
+		d.waitErr, d.reaped = err, true
+		d.reapMu.Unlock()
+	}
 	close(d.exited)
+}
+
+// killUnreaped kills the driver's process group unless its leader has been
+// reaped (wait has killed the group then, and its ID may be another's).
+func (d *Driver) killUnreaped() {
+	d.reapMu.Lock()
+	defer d.reapMu.Unlock()
+	if !d.reaped {
+		killGroup(d.cmd.Process)
+	}
 }
 
 // readHello reads and checks the first line.
@@ -305,11 +329,11 @@ func (d *Driver) stray() (received, bool) {
 	}
 }
 
-// kill kills the driver's process group, waits for its exit (at most
-// ExitTimeout) and for its output to end (at most ioWait), and stops
-// reading.
+// kill kills the driver's process group (unless its leader is reaped),
+// waits for its exit (at most ExitTimeout) and for its output to end (at
+// most ioWait), and stops reading.
 func (d *Driver) kill() {
-	killGroup(d.cmd.Process)
+	d.killUnreaped()
 	select {
 	case <-d.exited:
 	case <-time.After(d.cfg.ExitTimeout):
