@@ -74,6 +74,7 @@ type Driver struct {
 	reapMu     sync.Mutex    // held while the group is killed, and while the leader is reaped
 	reaped     bool          // the leader is reaped: its PID, the group's ID, is no longer its own
 	stderr     *tail
+	stderrR    *os.File      // our end of the driver's stderr
 	stderrDone chan struct{} // closed when stderr has ended
 	stopOnce   sync.Once
 	stdout     *os.File // our end of the driver's stdout
@@ -137,8 +138,8 @@ func (d *Driver) start(argv []string) error {
 		closeAll(p[1], p[2], p[4])
 		return d.breach(0, "", "cannot start: "+err.Error(), nil)
 	}
-	d.cmd, d.stdin, d.stdout = cmd, p[1], p[2]
-	go d.copyStderr(p[4])
+	d.cmd, d.stdin, d.stdout, d.stderrR = cmd, p[1], p[2], p[4]
+	go d.copyStderr()
 	go d.read()
 	go d.wait()
 	return nil
@@ -151,10 +152,11 @@ func closeAll(files ...*os.File) {
 	}
 }
 
-// copyStderr keeps the driver's stderr in d.stderr until it ends.
-func (d *Driver) copyStderr(r *os.File) {
-	_, _ = io.Copy(d.stderr, r)
-	_ = r.Close()
+// copyStderr keeps the driver's stderr in d.stderr until it ends, or
+// until kill closes our end.
+func (d *Driver) copyStderr() {
+	_, _ = io.Copy(d.stderr, d.stderrR)
+	_ = d.stderrR.Close()
 	close(d.stderrDone)
 }
 
@@ -331,7 +333,8 @@ func (d *Driver) stray() (received, bool) {
 
 // kill kills the driver's process group (unless its leader is reaped),
 // waits for its exit (at most ExitTimeout) and for its output to end (at
-// most ioWait), and stops reading.
+// most ioWait), and stops reading: it closes our ends of the pipes, that
+// of stderr too when something outside the group still holds it open.
 func (d *Driver) kill() {
 	d.killUnreaped()
 	select {
@@ -344,6 +347,7 @@ func (d *Driver) kill() {
 		select {
 		case <-d.stderrDone:
 		case <-time.After(ioWait):
+			_ = d.stderrR.Close() // copyStderr ends, and the pipe is not kept
 		}
 	})
 }
