@@ -85,10 +85,14 @@ func call(t *testing.T, d *sdkdriver.Driver, c sdkdriver.Call) sdkdriver.Answer 
 }
 
 // The driver sees the endpoint and credentials, the rest of the caller's
-// environment, and none of the caller's own Alibaba Cloud variables.
+// environment, and none of the caller's own Alibaba Cloud variables, no
+// proxy (in either case) and no DEBUG.
 func TestEnvironment(t *testing.T) {
 	t.Setenv("ALIBABA_CLOUD_SECURITY_TOKEN", "the caller's token")
 	t.Setenv("FAKE_INHERITED", "yes")
+	for _, name := range withheld {
+		t.Setenv(name, "http://127.0.0.1:1")
+	}
 	d := startFake(t, "good")
 	got := call(t, d, sdkdriver.Call{Action: "Env"}).OK
 	want := map[string]any{sdkdriver.EnvAccessKeyID: "fake-id", sdkdriver.EnvAccessKeySecret: "fake-secret-42",
@@ -98,6 +102,11 @@ func TestEnvironment(t *testing.T) {
 		t.Errorf("the driver's environment: %v, want %v", got, want)
 	}
 }
+
+// withheld are variables of the caller's that the driver must not see
+// (beside the Alibaba Cloud ones); the fake's Env action looks for them.
+var withheld = []string{"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy",
+	"NO_PROXY", "no_proxy", "DEBUG"}
 
 // The secret never shows in the driver's stderr as reported, nor in an
 // error.

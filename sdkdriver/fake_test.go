@@ -150,8 +150,8 @@ func answer(c sdkdriver.Call) {
 		a.OK = map[string]any{"Params": c.Params, "Options": string(opts)}
 	case "Env":
 		a.OK = map[string]any{}
-		for _, k := range []string{sdkdriver.EnvAccessKeyID, sdkdriver.EnvAccessKeySecret, sdkdriver.EnvRegionID,
-			sdkdriver.EnvEndpoint, sdkdriver.EnvProtocol, "ALIBABA_CLOUD_SECURITY_TOKEN", "FAKE_INHERITED"} {
+		for _, k := range append([]string{sdkdriver.EnvAccessKeyID, sdkdriver.EnvAccessKeySecret, sdkdriver.EnvRegionID,
+			sdkdriver.EnvEndpoint, sdkdriver.EnvProtocol, "ALIBABA_CLOUD_SECURITY_TOKEN", "FAKE_INHERITED"}, withheld...) {
 			if v, ok := os.LookupEnv(k); ok {
 				a.OK[k] = v
 			}
