@@ -23,6 +23,9 @@ func TestLifecycle(t *testing.T) {
 			t.Parallel()
 			b := newBench(t)
 			d := b.start(t, s)
+			if v := d.Hello().Version; strings.Contains(v, "unknown") {
+				t.Errorf("the hello's version %q does not name the SDK's", v)
+			}
 			supported := 0
 			for _, o := range combos() {
 				t.Run(name(o), func(t *testing.T) {

@@ -74,6 +74,20 @@ func TestSession(t *testing.T) {
 	}
 }
 
+// A driver built on sdkdriver.Main speaks the protocol: the hello, an
+// answer from the handler made for the Env, a clean exit at the end.
+func TestGoDriverMain(t *testing.T) {
+	t.Parallel()
+	d := startFake(t, "main")
+	a := call(t, d, sdkdriver.Call{Action: "Echo"})
+	if !reflect.DeepEqual(a.OK, map[string]any{"Endpoint": testEnv.Endpoint, "Region": testEnv.RegionID}) || d.Hello().SDK != "fake" {
+		t.Errorf("hello %+v, answer %+v", d.Hello(), a)
+	}
+	if err := d.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+}
+
 // call makes one call that must be answered.
 func call(t *testing.T, d *sdkdriver.Driver, c sdkdriver.Call) sdkdriver.Answer {
 	t.Helper()

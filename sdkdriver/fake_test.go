@@ -39,6 +39,10 @@ const fakeHello = `{"protocol":1,"sdk":"fake","version":"v0","options":{"signatu
 func fake(mode string) int {
 	fmt.Fprintf(os.Stderr, "fake driver: mode %s\n", mode)
 	switch mode {
+	case "main":
+		hello, _ := sdkdriver.ParseHello([]byte(fakeHello))
+		sdkdriver.Main("fake driver", hello, mainHandler)
+		return 0
 	case "exit-before-hello":
 		fmt.Fprintln(os.Stderr, "fake driver: cannot load the SDK")
 		return 3
@@ -125,6 +129,17 @@ func keyAnswer(mode string, c sdkdriver.Call) {
 		fmt.Printf(`{"id":%d,"ok":%q}`+"\n", c.ID, secret)
 	default:
 		fmt.Printf(`{"id":%d,"ok":%q}`+"\n", c.ID, strings.Repeat("x", 60-len(secret)/2)+secret)
+	}
+}
+
+// mainHandler is the handler of mode main, run by sdkdriver.Main: Echo
+// answers the Env it was given.
+func mainHandler(env sdkdriver.Env) func(sdkdriver.Call) sdkdriver.Answer {
+	return func(c sdkdriver.Call) sdkdriver.Answer {
+		if c.Action != "Echo" {
+			return sdkdriver.Answer{Unsupported: "the fake knows no action " + c.Action}
+		}
+		return sdkdriver.Answer{OK: map[string]any{"Endpoint": env.Endpoint, "Region": env.RegionID}}
 	}
 }
 

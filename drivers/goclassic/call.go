@@ -48,7 +48,7 @@ func (d *driver) call(c sdkdriver.Call) sdkdriver.Answer {
 	}
 	d.aim(rpc, c.Options)
 	start := time.Now()
-	out, err := invoke(method, req)
+	out, err := sdkdriver.Invoke(method, req)
 	return surface(out, err, time.Since(start))
 }
 
@@ -113,18 +113,6 @@ func (d *driver) aim(rpc *requests.RpcRequest, o sdkdriver.Options) {
 		rpc.SetReadTimeout(t)
 		rpc.SetConnectTimeout(t)
 	}
-}
-
-// invoke calls method; an SDK panic comes back as an error.
-func invoke(method, req reflect.Value) (out reflect.Value, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("the SDK panicked: %v", p)
-		}
-	}()
-	res := method.Call([]reflect.Value{req})
-	err, _ = res[1].Interface().(error)
-	return res[0], err
 }
 
 // surface reports what the SDK returned: the response as the SDK filled

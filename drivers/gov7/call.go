@@ -48,7 +48,7 @@ func (d *driver) call(c sdkdriver.Call) sdkdriver.Answer {
 		runtime.ReadTimeout, runtime.ConnectTimeout = tea.Int(ms), tea.Int(ms)
 	}
 	start := time.Now()
-	out, err := invoke(method, req, reflect.ValueOf(runtime))
+	out, err := sdkdriver.Invoke(method, req, reflect.ValueOf(runtime))
 	return surface(out, err, time.Since(start))
 }
 
@@ -92,18 +92,6 @@ func apiShape(t reflect.Type) bool {
 	return t.NumIn() == 2 && t.In(0).Kind() == reflect.Pointer && t.In(0).Elem().Kind() == reflect.Struct &&
 		t.In(1) == reflect.TypeFor[*dara.RuntimeOptions]() && t.NumOut() == 2 &&
 		t.Out(0).Kind() == reflect.Pointer && t.Out(1) == reflect.TypeFor[error]()
-}
-
-// invoke calls method; an SDK panic comes back as an error.
-func invoke(method, req, runtime reflect.Value) (out reflect.Value, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("the SDK panicked: %v", p)
-		}
-	}()
-	res := method.Call([]reflect.Value{req, runtime})
-	err, _ = res[1].Interface().(error)
-	return res[0], err
 }
 
 // surface reports what the SDK returned: the response's Body, a
