@@ -75,13 +75,17 @@ func TestSession(t *testing.T) {
 }
 
 // A driver built on sdkdriver.Main speaks the protocol: the hello, an
-// answer from the handler made for the Env, a clean exit at the end.
+// answer from the handler made for the Env, a clean exit at the end; what
+// the handler prints on stdout goes to stderr.
 func TestGoDriverMain(t *testing.T) {
 	t.Parallel()
 	d := startFake(t, "main")
 	a := call(t, d, sdkdriver.Call{Action: "Echo"})
 	if !reflect.DeepEqual(a.OK, map[string]any{"Endpoint": testEnv.Endpoint, "Region": testEnv.RegionID}) || d.Hello().SDK != "fake" {
 		t.Errorf("hello %+v, answer %+v", d.Hello(), a)
+	}
+	if !strings.Contains(d.Stderr(), "(the SDK's debug output)") {
+		t.Errorf("what the handler printed is not on stderr: %q", d.Stderr())
 	}
 	if err := d.Close(); err != nil {
 		t.Errorf("Close: %v", err)

@@ -133,9 +133,11 @@ func keyAnswer(mode string, c sdkdriver.Call) {
 }
 
 // mainHandler is the handler of mode main, run by sdkdriver.Main: Echo
-// answers the Env it was given.
+// prints on stdout, as an SDK's debug output does, and answers the Env it
+// was given.
 func mainHandler(env sdkdriver.Env) func(sdkdriver.Call) sdkdriver.Answer {
 	return func(c sdkdriver.Call) sdkdriver.Answer {
+		fmt.Println("> POST / (the SDK's debug output)")
 		if c.Action != "Echo" {
 			return sdkdriver.Answer{Unsupported: "the fake knows no action " + c.Action}
 		}

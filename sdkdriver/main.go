@@ -7,15 +7,20 @@ import (
 	"runtime/debug"
 )
 
-// Main is the main function of a driver written in Go: it reads the Env
-// (EnvFromOS), makes the call handler for it with handler, and serves
-// calls on stdin and stdout (Serve) until stdin ends, then returns. When
-// the environment lacks a variable or the protocol breaks, it prints why
-// on stderr after name and exits with status 2.
+// Main is the main function of a driver written in Go: it keeps the real
+// stdout for the protocol and points os.Stdout at os.Stderr (an SDK's
+// debug output, printed with fmt.Println, would break the protocol), reads
+// the Env (EnvFromOS), makes the call handler for it with handler, and
+// serves calls on stdin and the real stdout (Serve) until stdin ends, then
+// returns. When the environment lacks a variable or the protocol breaks,
+// it prints why on stderr after name and exits with status 2. Call it
+// first in main, before anything can print.
 func Main(name string, hello Hello, handler func(Env) func(Call) Answer) {
+	protocol := os.Stdout
+	os.Stdout = os.Stderr
 	env, err := EnvFromOS()
 	if err == nil {
-		err = Serve(os.Stdin, os.Stdout, hello, handler(env))
+		err = Serve(os.Stdin, protocol, hello, handler(env))
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
