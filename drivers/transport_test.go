@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -47,7 +48,9 @@ func TestAttempts(t *testing.T) {
 }
 
 // A timeout set on a call fires: an answer slower than timeout_ms is a
-// failure of kind timeout, not a hang and not an answer.
+// failure of kind timeout, not a hang and not an answer, and its text
+// (which quotes the request's URL, under v1 with its Signature) shows no
+// signature.
 func TestTimeout(t *testing.T) {
 	for _, s := range subjects {
 		t.Run(s.name, func(t *testing.T) {
@@ -61,14 +64,19 @@ func TestTimeout(t *testing.T) {
 				}
 				unavailable(w, r)
 			}
-			a := call(t, d, sdkdriver.Call{Action: "DescribeNetworkInterfaces", Options: sdkdriver.Options{TimeoutMS: 300},
-				Params: map[string]any{"RegionId": region}})
+			a := call(t, d, sdkdriver.Call{Action: "DescribeNetworkInterfaces", Params: map[string]any{"RegionId": region},
+				Options: sdkdriver.Options{TimeoutMS: 300, Signature: sdkdriver.SignatureV1}})
 			if f := a.Failure; f == nil || f.Kind != sdkdriver.KindTimeout || f.Elapsed < 300*time.Millisecond {
 				t.Errorf("a 5 s answer with timeout_ms 300: %+v %+v", a, f)
+			} else if shown := signature.FindString(f.Text); shown != "" {
+				t.Errorf("the failure's text shows %q: %s", shown, f.Text)
 			}
 		})
 	}
 }
+
+// signature matches a Signature parameter with its value in clear.
+var signature = regexp.MustCompile(`Signature=[^<&"\s][^&"\s]*`)
 
 // The Python driver's signing passes the known answers of API-FACTS §7
 // (drivers/python/test_driver.py).

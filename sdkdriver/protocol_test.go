@@ -388,3 +388,20 @@ func errString(err error) string {
 	}
 	return err.Error()
 }
+
+// RedactText hides signatures and security tokens in an SDK's error text,
+// whatever their case, and leaves the rest (SignatureNonce among it) as
+// it is.
+func TestRedactText(t *testing.T) {
+	for in, want := range map[string]string{
+		`Post "http://127.0.0.1:1/?AccessKeyId=test&Action=X&Signature=%2F%2FCt%3D&SignatureNonce=n1": EOF`: `Post "http://127.0.0.1:1/?AccessKeyId=test&Action=X&Signature=<redacted>&SignatureNonce=n1": EOF`,
+		`GET /?signature=abc+/d=&SecurityToken=tok`:                                                         `GET /?signature=<redacted>&SecurityToken=<redacted>`,
+		`Authorization: ACS3-HMAC-SHA256 Credential=test,SignedHeaders=host,Signature=f01f9e`:               `Authorization: ACS3-HMAC-SHA256 Credential=test,SignedHeaders=host,Signature=<redacted>`,
+		`Signature=x`:                        `Signature=<redacted>`,
+		`XSignature=1 x-acs-signature-nonce`: `XSignature=1 x-acs-signature-nonce`,
+	} {
+		if got := RedactText(in); got != want {
+			t.Errorf("RedactText(%s)\n = %s\nwant %s", in, got, want)
+		}
+	}
+}

@@ -117,7 +117,8 @@ func (d *driver) aim(rpc *requests.RpcRequest, o sdkdriver.Options) {
 
 // surface reports what the SDK returned: the response as the SDK filled
 // it, a *errors.ServerError as an API error (its accessors as they are),
-// anything else as a failure.
+// anything else as a failure (its text without the signature the request
+// URL it quotes carries).
 func surface(out reflect.Value, err error, elapsed time.Duration) sdkdriver.Answer {
 	var serverErr *sdkerrors.ServerError
 	switch {
@@ -131,7 +132,7 @@ func surface(out reflect.Value, err error, elapsed time.Duration) sdkdriver.Answ
 		return sdkdriver.Answer{Error: &sdkdriver.APIError{Code: serverErr.ErrorCode(), Message: serverErr.Message(),
 			HTTPStatus: serverErr.HttpStatus(), RequestID: serverErr.RequestId()}}
 	}
-	return sdkdriver.Answer{Failure: &sdkdriver.Failure{Kind: failureKind(err), Text: err.Error(), Elapsed: elapsed}}
+	return sdkdriver.Answer{Failure: &sdkdriver.Failure{Kind: failureKind(err), Text: sdkdriver.RedactText(err.Error()), Elapsed: elapsed}}
 }
 
 // failureKind classifies an error of the SDK: its own ClientError by the

@@ -95,7 +95,8 @@ func apiShape(t reflect.Type) bool {
 }
 
 // surface reports what the SDK returned: the response's Body, a
-// *tea.SDKError with a status as an API error, anything else as a failure.
+// *tea.SDKError with a status as an API error, anything else as a failure
+// (its text without the signature the request URL it quotes carries).
 func surface(out reflect.Value, err error, elapsed time.Duration) sdkdriver.Answer {
 	var sdkErr *tea.SDKError
 	switch {
@@ -110,5 +111,5 @@ func surface(out reflect.Value, err error, elapsed time.Duration) sdkdriver.Answ
 			Message: tea.StringValue(sdkErr.Message), HTTPStatus: tea.IntValue(sdkErr.StatusCode),
 			RequestID: dataString(sdkErr.Data, "RequestId")}}
 	}
-	return sdkdriver.Answer{Failure: &sdkdriver.Failure{Kind: sdkdriver.FailureKind(err), Text: err.Error(), Elapsed: elapsed}}
+	return sdkdriver.Answer{Failure: &sdkdriver.Failure{Kind: sdkdriver.FailureKind(err), Text: sdkdriver.RedactText(err.Error()), Elapsed: elapsed}}
 }
