@@ -54,16 +54,20 @@ var structured = map[string]any{
 // created) with extra params and checks that the gateway decoded exactly
 // their flattening (beside the common parameters), under a valid
 // signature. Options the driver cannot send are skipped (TestLifecycle
-// counts them).
+// counts them); an unsupported answer to options it promises is an error.
 func encodes(t *testing.T, b *bench, d *sdkdriver.Driver, s subject, o sdkdriver.Options, extra map[string]any) {
 	t.Helper()
 	params := map[string]any{"RegionId": region, "VSwitchId": "vsw-nosuch"}
 	maps.Copy(params, extra)
 	before := len(b.exchanges())
 	a := call(t, d, sdkdriver.Call{Action: "CreateNetworkInterface", Options: o, Params: params})
-	if a.Outcome() == sdkdriver.OutcomeUnsupported || a.Outcome() == sdkdriver.OutcomeFailure {
-		if a.Failure != nil {
-			t.Errorf("the driver failed: %+v", a.Failure)
+	switch {
+	case a.Failure != nil:
+		t.Errorf("the driver failed: %+v", a.Failure)
+		return
+	case a.Outcome() == sdkdriver.OutcomeUnsupported:
+		if s.promises(d.Hello(), o) {
+			t.Errorf("%v: unsupported (%s), though the hello promises these options", extra, a.Unsupported)
 		}
 		return
 	}
