@@ -24,21 +24,16 @@ var stress = []string{"ü 中文 ✓", "a b", "a+b", "*", "~", "%20", "&=?/#;,",
 // booleans. The classic SDK leaves empty values out (an absent and an
 // empty value are the same to the API).
 func TestEncoding(t *testing.T) {
-	for _, s := range subjects {
-		t.Run(s.name, func(t *testing.T) {
-			t.Parallel()
-			b := newBench(t)
-			d := b.start(t, s)
-			for _, o := range combos() {
-				t.Run(name(o), func(t *testing.T) {
-					for _, v := range stress {
-						encodes(t, b, d, s, o, map[string]any{"Description": v})
-					}
-					encodes(t, b, d, s, o, structured)
-				})
-			}
-		})
-	}
+	eachSubject(t, func(t *testing.T, s subject, b *bench, d *sdkdriver.Driver) {
+		for _, o := range combos() {
+			t.Run(name(o), func(t *testing.T) {
+				for _, v := range stress {
+					encodes(t, b, d, s, o, map[string]any{"Description": v})
+				}
+				encodes(t, b, d, s, o, structured)
+			})
+		}
+	})
 }
 
 // structured holds every kind of value.

@@ -225,6 +225,18 @@ func (b *bench) start(t *testing.T, s subject) *sdkdriver.Driver {
 	return d
 }
 
+// eachSubject runs test for every shipped driver, in parallel subtests,
+// each with a bench of its own and the driver started against it.
+func eachSubject(t *testing.T, test func(t *testing.T, s subject, b *bench, d *sdkdriver.Driver)) {
+	for _, s := range subjects {
+		t.Run(s.name, func(t *testing.T) {
+			t.Parallel()
+			b := newBench(t)
+			test(t, s, b, b.start(t, s))
+		})
+	}
+}
+
 // call makes c through d, failing the test on a breach.
 func call(t *testing.T, d *sdkdriver.Driver, c sdkdriver.Call) sdkdriver.Answer {
 	t.Helper()

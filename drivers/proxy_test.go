@@ -12,7 +12,7 @@ import (
 // A driver talks to the endpoint it is given, and nowhere else, even when
 // the caller's environment names a proxy (the Go SDKs read HTTP_PROXY
 // themselves and do not exempt 127.0.0.1): the proxy sees nothing. Not
-// parallel: it sets the environment.
+// parallel with other tests: it sets the environment.
 func TestProxyIgnored(t *testing.T) {
 	var proxied atomic.Int64
 	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -24,14 +24,15 @@ func TestProxyIgnored(t *testing.T) {
 		t.Setenv(name, proxy.URL)
 	}
 	t.Setenv("NO_PROXY", "")
-	for _, s := range subjects {
-		t.Run(s.name, func(t *testing.T) {
-			b := newBench(t)
-			d := b.start(t, s)
-			a := call(t, d, sdkdriver.Call{Action: "DescribeNetworkInterfaces", Params: map[string]any{"RegionId": region}})
-			if n := proxied.Swap(0); n != 0 || a.OK == nil || len(b.exchanges()) != 1 {
-				t.Errorf("%d requests went to the proxy, %d to the endpoint; answer %+v", n, len(b.exchanges()), a)
-			}
-		})
-	}
+	t.Cleanup(func() { // after every subtest
+		if n := proxied.Load(); n != 0 {
+			t.Errorf("%d requests went to the proxy", n)
+		}
+	})
+	eachSubject(t, func(t *testing.T, _ subject, b *bench, d *sdkdriver.Driver) {
+		a := call(t, d, sdkdriver.Call{Action: "DescribeNetworkInterfaces", Params: map[string]any{"RegionId": region}})
+		if a.OK == nil || len(b.exchanges()) != 1 {
+			t.Errorf("%d requests reached the endpoint; answer %+v", len(b.exchanges()), a)
+		}
+	})
 }
