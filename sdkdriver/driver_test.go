@@ -92,6 +92,30 @@ func TestGoDriverMain(t *testing.T) {
 	}
 }
 
+// Invoke returns a method's result and error, and an SDK's panic as an
+// error; ModuleVersion does not know a module the binary lacks.
+func TestInvoke(t *testing.T) {
+	half := func(n int) (int, error) {
+		if n%2 != 0 {
+			return 0, errors.New("odd")
+		}
+		return 100 / n, nil
+	}
+	for _, tc := range []struct {
+		n    int
+		want int
+		err  string
+	}{{4, 25, ""}, {3, 0, "odd"}, {0, 0, "the SDK panicked: runtime error: integer divide by zero"}} {
+		out, err := sdkdriver.Invoke(reflect.ValueOf(half), reflect.ValueOf(tc.n))
+		if got := errText(err); got != tc.err || (err == nil && out.Int() != int64(tc.want)) {
+			t.Errorf("Invoke(half, %d) = %v, %v; want %d, %q", tc.n, out, err, tc.want, tc.err)
+		}
+	}
+	if v := sdkdriver.ModuleVersion("example.com/no/such/module"); v != "unknown" {
+		t.Errorf("ModuleVersion of a module not built in: %q", v)
+	}
+}
+
 // call makes one call that must be answered.
 func call(t *testing.T, d *sdkdriver.Driver, c sdkdriver.Call) sdkdriver.Answer {
 	t.Helper()
