@@ -18,8 +18,12 @@ type Run struct {
 	// as one); otherwise a token too short to be made unique to the run may
 	// be one that an earlier run or another client recorded.
 	HistoryKnown bool
-	start        [tagLen + 1]uint64 // per number of slots: where this run's values start
-	next         [tagLen + 1]atomic.Uint64
+	// LongOnly tags only tokens with tagLen slots or more and sends shorter
+	// ones as drawn: a simulation's way, where each simulated case starts
+	// from a state the caller chose and no other run shares it.
+	LongOnly bool
+	start    [tagLen + 1]uint64 // per number of slots: where this run's values start
+	next     [tagLen + 1]atomic.Uint64
 }
 
 // tagLen is how many characters of a ClientToken make it unique to a run:
@@ -86,7 +90,7 @@ func (r *Run) tag(v string) (string, bool) {
 			slots = append(slots, i)
 		}
 	}
-	if len(slots) == 0 {
+	if len(slots) == 0 || r.LongOnly && len(slots) < tagLen {
 		return v, false
 	}
 	for i, c := range r.draw(len(slots)) {
