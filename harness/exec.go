@@ -2,14 +2,12 @@ package harness
 
 import (
 	"context"
-	"slices"
 	"sort"
 	"sync"
 	"time"
 
 	"github.com/eniconform/eniconform/generators"
 	"github.com/eniconform/eniconform/oracle"
-	"github.com/eniconform/eniconform/spec"
 	"github.com/eniconform/eniconform/target"
 )
 
@@ -19,6 +17,7 @@ type StepResult struct {
 	Prediction  oracle.Prediction
 	Divergences []oracle.Divergence
 	Judged      []string // the verdict rows the answer was judged on (oracle.Judgement)
+	Seq         uint64   // the request's number in the run's history; 0 if it was never sent
 }
 
 // Outcome is a case run against the target.
@@ -106,12 +105,8 @@ func (h *Harness) Exec(ctx context.Context, c generators.Case) Outcome {
 }
 
 // step runs one step: predicted and recorded as in flight, sent, judged,
-// and learned. An answer that fits the prediction is right (the requests
-// that started later came after it); one that does not is judged again on
-// the state it was predicted in plus every request of its lane that started
-// while it was in flight, since the target may have applied those first.
-// Only the prediction and the learning hold the lock; judging works on
-// immutable states outside it.
+// and learned (engine.begin and engine.finish, each one event of the run's
+// history, under the lock; the sending outside it).
 //
 // ctx bounds the sending (its turn at the pacer, the request, backoff after
 // Throttling). A step that is dropped (the budget is spent, ctx ends before
@@ -120,108 +115,34 @@ func (h *Harness) Exec(ctx context.Context, c generators.Case) Outcome {
 func (h *Harness) step(ctx context.Context, sess *target.Session, st generators.Step) StepResult {
 	pend := h.Conn.Prepare(ctx, sess, st)
 	h.mu.Lock()
-	p := h.Model.Predict(&h.state, &pend.Request)
+	p := h.eng.predict(&pend.Request)
 	if st.Action == h.Profile.Subject && mayCreate(&p) && !h.budget.take() {
 		h.mu.Unlock()
 		return StepResult{Exchange: pend.Drop(h.spentWhy()), Prediction: p}
 	}
-	fl, crowded := h.flights.begin(&p)
-	before := h.state
-	var f oracle.InFlight
-	h.state, f = h.Model.Begin(h.state, &p)
+	b := h.eng.begin(&pend.Request, p)
+	h.hist.begin(b, st.Action)
 	h.mu.Unlock()
 
 	pend.NoRetry = p.Winner != nil && p.Winner.Code == h.Conn.Throttle
 	x := pend.Send(p.NonceUntil)
 	h.observe(&x)
 	h.throttled.Add(int64(x.Throttled))
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	if x.Dropped != "" {
-		h.mu.Lock()
-		defer h.mu.Unlock()
-		h.state = h.Model.End(h.state, f)
-		h.flights.end(fl)
+		h.eng.drop(b)
+		h.hist.drop(b)
 		if x.Throttled > 0 {
 			h.dropped.Add(1)
 		}
 		return StepResult{Exchange: x, Prediction: p}
 	}
 	defer h.record(&x)
-
-	j := h.Model.Judge(&before, &p, &x.Observed)
-	if weight(j) > 0 {
-		if later, ok := h.fitsLater(before, pend, fl, &p, &x.Observed, j); ok {
-			j = later // the answer fits an order with requests that started later first
-		}
-	}
-
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.state = h.Model.End(h.state, f)
-	h.state = h.Model.Next(h.state, &p, &x.Observed)
-	if !crowded && listingHolds(j, &p) && len(h.flights.since(fl, p.Lane)) == 0 {
-		h.state = h.Model.Settle(h.state, &p, &x.Observed) // a listing taken alone in its lane is exact
-	}
-	h.flights.end(fl)
-	return StepResult{Exchange: x, Prediction: p, Divergences: j.Divergences, Judged: j.Judged}
+	j := h.eng.finish(b, &x.Observed)
+	h.hist.end(b, &x.Observed)
+	return StepResult{Exchange: x, Prediction: p, Divergences: j.Divergences, Judged: j.Judged, Seq: b.fl}
 }
-
-// listingHolds reports whether an answer's outcome and the state it shows
-// conform (a wrong format or envelope says nothing about what exists).
-func listingHolds(j oracle.Judgement, p *oracle.Prediction) bool {
-	return !slices.ContainsFunc(j.Divergences, func(d oracle.Divergence) bool {
-		return d.Row == spec.AspectPostState || d.Row == p.Row() || d.Row == spec.AspectAnswer
-	})
-}
-
-// fitsLater judges an answer that diverged from its prediction again, on
-// the state it was predicted in with every request of its lane that started
-// while it was in flight added as in flight too, since the target may have
-// applied those first. It returns that judgement unless it weighs more: an
-// order may explain some divergences, and a hard divergence that remains
-// when the later requests may or may not have taken effect holds in every
-// order (where the first judgement blamed a limit that a later delete had
-// freed, the second blames what the target really did wrong). Divergences no order can
-// explain (a wrong format, say) stay in both, so that one defect does not
-// keep the order from explaining the rest.
-func (h *Harness) fitsLater(before oracle.State, pend *target.Pending, fl uint64, p *oracle.Prediction, o *oracle.Observation, first oracle.Judgement) (oracle.Judgement, bool) {
-	h.mu.Lock()
-	later := h.flights.since(fl, p.Lane)
-	h.mu.Unlock()
-	if len(later) == 0 {
-		return oracle.Judgement{}, false
-	}
-	judged := before
-	for _, q := range later {
-		judged, _ = h.Model.Begin(judged, q)
-	}
-	jp := h.Model.Predict(&judged, &pend.Request)
-	j := h.Model.Judge(&judged, &jp, o)
-	return j, weight(j) <= weight(first)
-}
-
-// weight orders judgements by their divergences that the order of
-// requests can change: hard ones first, then all. The aspects of the form
-// of an answer (its format, envelope, IDs) are left out: they do not depend
-// on the order, and some are judged only on one outcome (a malformed ID
-// shows only when the create succeeds), so they must not keep an order
-// from explaining the outcome.
-func weight(j oracle.Judgement) int {
-	w := 0
-	for _, d := range j.Divergences {
-		if ofForm[d.Row] {
-			continue
-		}
-		w++
-		if d.Kind == oracle.Hard {
-			w += 1000
-		}
-	}
-	return w
-}
-
-// ofForm lists the aspects judged on an answer's form alone.
-var ofForm = map[string]bool{spec.AspectAnswer: true, spec.AspectFormat: true, spec.AspectEnvelope: true,
-	spec.AspectRequestID: true, spec.AspectENIID: true, spec.AspectENIFields: true}
 
 // flights logs the requests in flight, in the order they started, so that a
 // step can be judged with those that started after it. Guarded by h.mu.

@@ -131,7 +131,7 @@ func (h *Harness) explore(ctx context.Context, p *Property) PropResult {
 				}
 				cases.Add(1)
 				soft.Add(int64(out.Soft()))
-				h.Results.judge(&out)
+				h.count(&out)
 				h.progress()
 				if ctx.Err() == nil {
 					seen.add(h, base+uint64(i), &out)

@@ -74,6 +74,7 @@ type Config struct {
 	NoShrink        bool          // report findings with the case that first showed them, unshrunk
 	MaxFill         int           // setup creates a case may make to reach a limit (default generators.DefaultMaxFill)
 	ReportDir       string        // where reports go (default ./eniconform-report)
+	Bundle          string        // when set, the history is recorded, for a bundle written here (WriteBundle)
 	AllowRealCloud  bool          // permit endpoints under aliyuncs.com
 	Emulator        emulator.Options
 	Progress        io.Writer // live progress lines (a terminal); nil: none
@@ -110,8 +111,9 @@ type Harness struct {
 	actions sync.Map    // action → bool: whether the target implements it
 	lanes   sync.Map    // lane → *sync.Mutex, held by a case that runs alone in its lane
 	mu      sync.Mutex
-	state   oracle.State
-	flights flights // requests in flight, guarded by mu
+	eng     engine   // the model's state and the requests in flight, guarded by mu
+	hist    *history // the run's history, for a bundle; nil when not recorded (guarded by mu)
+	histErr error    // what closing the history met
 
 	life      *life
 	breaker   breaker
@@ -142,7 +144,8 @@ func Open(cfg Config) (*Harness, error) {
 	if h.Model, err = oracle.NewModel(cfg.Profile); err != nil {
 		return nil, fmt.Errorf("--profile: %w", err)
 	}
-	if h.state, err = oracle.NewState(cfg.World); err != nil {
+	h.eng.model = h.Model
+	if h.eng.state, err = oracle.NewState(cfg.World); err != nil {
 		return nil, fmt.Errorf("--world: %w", err)
 	}
 	if cfg.Target == "" {
@@ -173,6 +176,13 @@ func Open(cfg Config) (*Harness, error) {
 	if h.ledger, err = OpenLedger(filepath.Join(cfg.ReportDir, LedgerFile)); err != nil {
 		h.closeEmulator()
 		return nil, fmt.Errorf("--report-dir: the ledger: %w", err)
+	}
+	if cfg.Bundle != "" {
+		if h.hist, err = openHistory(filepath.Join(cfg.ReportDir, bundleHistory)); err != nil {
+			h.closeEmulator()
+			_ = h.ledger.Close()
+			return nil, err
+		}
 	}
 	h.watch()
 	return h, nil
@@ -342,7 +352,7 @@ func randomSeed() uint64 {
 func (h *Harness) State() oracle.State {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.state
+	return h.eng.state
 }
 
 // Close sweeps (see Sweep) and stops the built-in emulator. It returns the
@@ -355,6 +365,9 @@ func (h *Harness) Close(ctx context.Context) int {
 	h.closeEmulator()
 	h.Conn.Client.CloseIdleConnections()
 	_ = h.ledger.Close()
+	h.mu.Lock()
+	h.histErr, h.hist = h.hist.close(), nil
+	h.mu.Unlock()
 	return leaked
 }
 

@@ -210,10 +210,10 @@ func (h *Harness) adoptLane(ctx context.Context, lane laneHome) error {
 func (h *Harness) settleOn(x *target.Exchange, all *oracle.Observation, lane laneHome) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	before := h.state.ENIs(lane.owner, lane.region)
-	p := h.Model.Predict(&h.state, &x.Request)
-	h.state = h.Model.Settle(h.Model.Next(h.state, &p, all), &p, all)
-	after := h.state.ENIs(lane.owner, lane.region)
+	before := h.eng.state.ENIs(lane.owner, lane.region)
+	h.eng.settle(&x.Request, all)
+	h.hist.settle(&x.Request, all)
+	after := h.eng.state.ENIs(lane.owner, lane.region)
 	for _, e := range after {
 		if !h.worldENI(e.ID) {
 			h.inventory.adopted = append(h.inventory.adopted, e.ID)

@@ -32,7 +32,7 @@ func (h *Harness) stateful(ctx context.Context, p *Property) PropResult {
 		out, _ := h.machine(ctx, base+uint64(i), "")
 		res.Cases++
 		res.Soft += out.Soft()
-		h.Results.judge(&out)
+		h.count(&out)
 		if ctx.Err() == nil {
 			seen.add(h, base+uint64(i), &out)
 			if j, _ := out.Failure(h.Strict); j >= 0 {

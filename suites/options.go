@@ -41,6 +41,9 @@ type Options struct {
 	// Ginkgo set up its own interrupt handling), for a caller that handles
 	// the signals itself (eniconform run: see Config.Stop).
 	TakeSignals func()
+	// Command is the command line of the run, secrets redacted, for a
+	// bundle's metadata and README.
+	Command string
 }
 
 // Register adds the run's flags to fs, writing into o.
@@ -63,7 +66,10 @@ func (o *Options) Register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.Strict, "strict-precedence", false, "precedence and documented-alternative divergences fail the run too")
 	fs.DurationVar(&c.ShrinkTime, "shrink-time", 10*time.Second, "time to spend shrinking one failure")
 	fs.IntVar(&c.MaxFill, "max-fill", generators.DefaultMaxFill, "setup creates one case may make to reach a limit (quota, capacity, pool); a limit further away is not exercised")
-	fs.StringVar(&c.ReportDir, "report-dir", "eniconform-report", "where summary.json, junit.xml, ginkgo.json and failing cases go")
+	fs.StringVar(&c.ReportDir, "report-dir", "eniconform-report", "where report.html, summary.json, junit.xml, ginkgo.json and failing cases go")
+	fs.StringVar(&c.Bundle, "bundle", "", "also pack the report directory, the run's history, profile, world and metadata into `FILE.tar.gz`, a certification bundle that `eniconform verify` checks offline")
+	fs.StringVar(&c.TargetName, "target-name", "", "what the target is (a product name), for the reports and the bundle")
+	fs.StringVar(&c.TargetVersion, "target-version", "", "the target's version, for the reports and the bundle")
 	fs.BoolVar(&c.AllowRealCloud, "allow-real-cloud", false, "permit a target under aliyuncs.com (real ENIs are created and deleted)")
 	fs.StringVar(&o.ProfileName, "profile", spec.DefaultProfile, "spec profile: "+strings.Join(spec.Names(), ", "))
 	fs.StringVar(&o.OverlayFile, "spec-overlay", "", "JSON or YAML file that overrides rules of the profile (codes, statuses, ranks)")

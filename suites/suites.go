@@ -120,6 +120,9 @@ var _ = ReportAfterSuite("eniconform reports", func(ginkgoReport Report) {
 	errs := []error{reporters.GenerateJSONReport(ginkgoReport, filepath.Join(dir, "ginkgo.json"))}
 	s, err := H.WriteSummary()
 	errs = append(errs, err, report.Write(filepath.Join(dir, "report.html"), s))
+	if H.Bundle != "" {
+		errs = append(errs, H.WriteBundle(H.Bundle, opts.Command, s))
+	}
 	for _, err := range errs {
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "eniconform: writing reports: %v\n", err)
@@ -132,6 +135,9 @@ var _ = ReportAfterSuite("eniconform reports", func(ginkgoReport Report) {
 		harness.WriteMatrix(opts.out(), s)
 	}
 	fmt.Fprintf(opts.out(), "reports: %s (report.html, summary.json, junit.xml, ginkgo.json, cases/)\n", dir)
+	if H.Bundle != "" {
+		fmt.Fprintf(opts.out(), "bundle: %s (eniconform verify %s checks it offline)\n", H.Bundle, harness.ShellQuote(H.Bundle))
+	}
 })
 
 // suiteConfig is Ginkgo's configuration for a run from Run.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/eniconform/eniconform/harness"
 	"github.com/eniconform/eniconform/suites"
@@ -28,7 +29,30 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	sig := catchSignals(stderr, later)
 	o.Stop, o.TakeSignals = sig.ctx, sig.retake
+	o.Command = commandLine("run", args)
+	if o.Bundle != "" && (o.LabelFilter != "" || o.Emulator.Faults != nil) {
+		fmt.Fprintln(stderr, "eniconform run: note: the bundle certifies a run restricted by --label-filter or with planted faults; its README says so in the command line")
+	}
 	return suites.Run(o, stderr)
+}
+
+// commandLine is the command of a run as it could be typed again, with the
+// value of --access-key-secret left out (the secret comes from the
+// environment when the run is reproduced).
+func commandLine(name string, args []string) string {
+	parts := []string{"eniconform", name}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--access-key-secret" || a == "-access-key-secret":
+			i++ // and its value
+			continue
+		case strings.HasPrefix(a, "--access-key-secret=") || strings.HasPrefix(a, "-access-key-secret="):
+			continue
+		}
+		parts = append(parts, harness.ShellQuote(a))
+	}
+	return strings.Join(parts, " ")
 }
 
 const runUsage = `usage: eniconform run [--target URL] [flags]

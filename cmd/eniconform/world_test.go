@@ -50,3 +50,21 @@ func TestWorldCheck(t *testing.T) {
 		t.Errorf("the check left %d ENIs on the target, want the world's 1", len(live))
 	}
 }
+
+// run --bundle packs a certification bundle that verify checks offline.
+func TestBundleAndVerify(t *testing.T) {
+	dir := t.TempDir()
+	bundle := filepath.Join(dir, "cert.tar.gz")
+	code, stdout, stderr := execBin(t, "run", "--fault", "name-length-off-by-one", "--checks", "10", "--report-dir", filepath.Join(dir, "r"),
+		"--bundle", bundle, "--target-name", "my emulator", "--target-version", "0.1")
+	if code != 1 || !strings.Contains(stdout, "bundle: "+bundle) {
+		t.Fatalf("run --bundle: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = execBin(t, "verify", bundle)
+	if code != 0 || !strings.Contains(stdout, "the verdicts hold") || !strings.Contains(stdout, "my emulator 0.1") {
+		t.Fatalf("verify: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if code, _, stderr := execBin(t, "verify", filepath.Join(dir, "r", "summary.json")); code != 2 || !strings.Contains(stderr, "not a gzipped bundle") {
+		t.Fatalf("verify of a file that is no bundle: exit %d, %s", code, stderr)
+	}
+}
