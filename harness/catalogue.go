@@ -21,16 +21,20 @@ const (
 // Property is one claim about the target, in words a bug report would use,
 // checked on the cases Cases draws from a world.
 type Property struct {
-	Family      string
-	Name        string
-	Rule        *spec.Rule // the rule the property is about; nil for others
-	Rows        []string   // the verdict rows (rules, aspects) the property is about
-	Labels      []string   // Ginkgo labels: the family, "rule:<id>", …
-	Kind        Kind
-	Needs       string // an auxiliary action the property needs the target to implement
-	Costly      bool   // each case fills a limit first: a tenth of Checks are drawn
-	Unreachable string // why no request can show it (the property is skipped)
-	Cases       func(e *generators.Env) (*rapid.Generator[generators.Case], error)
+	Family string
+	Name   string
+	Rule   *spec.Rule // the rule the property is about; nil for others
+	Rows   []string   // the verdict rows (rules, aspects) the property is about
+	Labels []string   // Ginkgo labels: the family, "rule:<id>", …
+	Kind   Kind
+	Needs  string // an auxiliary action the property needs the target to implement
+	Costly bool   // each case fills a limit first: a tenth of Checks are drawn
+	// Format and Scheme are what the property is about, when it is about a
+	// sending ("none": no Format): a run that --format or --signature
+	// restricts otherwise does not exercise it.
+	Format, Scheme string
+	Unreachable    string // why no request can show it (the property is skipped)
+	Cases          func(e *generators.Env) (*rapid.Generator[generators.Case], error)
 }
 
 // The families besides the rule families of the spec.
@@ -73,8 +77,9 @@ func ruleProperty(p *spec.Profile, r *spec.Rule) *Property {
 }
 
 func others(p *spec.Profile) []*Property {
-	format := func(name string, change func(*generators.Step)) *Property {
+	format := func(name, sendsFormat, scheme string, change func(*generators.Step)) *Property {
 		return &Property{Family: FamilyFormats, Name: name, Rows: []string{spec.AspectFormat}, Labels: []string{FamilyFormats},
+			Format: sendsFormat, Scheme: scheme,
 			Cases: func(e *generators.Env) (*rapid.Generator[generators.Case], error) {
 				g, err := e.AnyRule()
 				if err != nil {
@@ -90,19 +95,19 @@ func others(p *spec.Profile) []*Property {
 			Rows: []string{spec.AspectPrecedence}, Labels: []string{"parameters", "precedence"}, Cases: (*generators.Env).Multi},
 		{Family: "idempotency", Name: "a replay with the same ClientToken and parameters returns the same ENI and creates nothing",
 			Rows: []string{spec.AspectReplay}, Labels: []string{"idempotency", "replay"}, Cases: (*generators.Env).Replay},
-		format("Format=XML is answered in XML with Content-Type text/xml;charset=utf-8", func(s *generators.Step) {
+		format("Format=XML is answered in XML with Content-Type text/xml;charset=utf-8", "XML", "", func(s *generators.Step) {
 			s.Send.Format = "XML"
 		}),
-		format("Format=JSON is answered in JSON with Content-Type application/json;charset=utf-8", func(s *generators.Step) {
+		format("Format=JSON is answered in JSON with Content-Type application/json;charset=utf-8", "JSON", "", func(s *generators.Step) {
 			s.Send.Format = "json"
 		}),
-		format("an ACS3 request without Format is answered in JSON", func(s *generators.Step) {
+		format("an ACS3 request without Format is answered in JSON", "none", "v3", func(s *generators.Step) {
 			if s.SchemeFree() {
 				s.Send.Scheme, s.Send.FormBody = "v3", false
 			}
 			s.Send.Format = ""
 		}),
-		format("a V1 request without Format is answered in XML, the documented default", func(s *generators.Step) {
+		format("a V1 request without Format is answered in XML, the documented default", "none", "v1", func(s *generators.Step) {
 			if s.SchemeFree() {
 				s.Send.Scheme = ""
 			}

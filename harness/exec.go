@@ -87,6 +87,10 @@ func (h *Harness) Exec(ctx context.Context, c generators.Case) Outcome {
 	defer done()
 	sess := target.NewSession(h.run)
 	out := Outcome{Case: c}
+	if why := h.unsendable(c); why != "" {
+		out.Abandoned = why // not a case of this run: it needs a sending the run excludes
+		return out
+	}
 	for _, st := range c.Steps {
 		if ctx.Err() != nil {
 			out.Abandoned = "the run stopped"
@@ -254,4 +258,15 @@ func (h *Harness) lockLane(c generators.Case) func() {
 	mu, _ := h.lanes.LoadOrStore(lane, &sync.Mutex{})
 	mu.(*sync.Mutex).Lock()
 	return mu.(*sync.Mutex).Unlock
+}
+
+// unsendable says why a case cannot be sent as the run's --signature asks
+// (a step needs the other scheme for the rule it breaks), or "".
+func (h *Harness) unsendable(c generators.Case) string {
+	for _, st := range c.Steps {
+		if why := h.Conn.Sendable(st); why != "" {
+			return why
+		}
+	}
+	return ""
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -55,9 +56,11 @@ func (h *Harness) Run(ctx context.Context, p *Property) PropResult {
 	ctx, cancel := h.within(ctx)
 	defer cancel()
 	var r PropResult
-	switch {
+	switch why := h.excludes(p); {
 	case p.Unreachable != "":
 		r = PropResult{Property: p, Skipped: p.Unreachable}
+	case why != "":
+		r = PropResult{Property: p, Skipped: why}
 	case h.Stopped() != nil:
 		r = PropResult{Property: p, Skipped: "the run stopped before this property: " + h.Stopped().Why}
 	case p.Kind == Stateful && h.budget.spent.Load():
@@ -76,6 +79,18 @@ func (h *Harness) Run(ctx context.Context, p *Property) PropResult {
 	}
 	h.Results.add(r)
 	return r
+}
+
+// excludes says why the run's --format or --signature leaves out a
+// property about another sending, or "".
+func (h *Harness) excludes(p *Property) string {
+	switch {
+	case p.Format != "" && h.Format != "" && !strings.EqualFold(p.Format, h.Format):
+		return fmt.Sprintf("it is about requests with Format=%s, which --format %s excludes", p.Format, strings.ToLower(h.Format))
+	case p.Scheme != "" && h.Scheme != "" && p.Scheme != h.Scheme:
+		return fmt.Sprintf("it is about %s requests, which --signature %s excludes", p.Scheme, h.Scheme)
+	}
+	return ""
 }
 
 // seedFor is the first seed of a property: the run's seed mixed with the

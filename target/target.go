@@ -12,6 +12,7 @@
 package target
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"sync/atomic"
@@ -210,6 +211,23 @@ func (c *Conn) validToken(action, tok string) bool {
 
 // applyOverrides forces the run's scheme and format on steps whose rule
 // does not depend on them.
+// Sendable says why a step cannot be sent under the run's --signature (it
+// needs the other scheme for the rule it breaks: a malformed ACS3
+// Authorization, a V1 SignatureMethod, a padded form body, …), or "".
+func (c *Conn) Sendable(st generators.Step) string {
+	if c.Scheme == "" || st.SchemeFree() {
+		return ""
+	}
+	own := st.Send.Scheme
+	if own == "" {
+		own = "v1"
+	}
+	if own == c.Scheme {
+		return ""
+	}
+	return fmt.Sprintf("its requests need the %s scheme, which --signature %s excludes", own, c.Scheme)
+}
+
 func (c *Conn) applyOverrides(st generators.Step) generators.Step {
 	if c.Scheme != "" && st.SchemeFree() {
 		st.Send.Scheme = c.Scheme
