@@ -29,12 +29,28 @@ func replayCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "eniconform replay: %v\n", err)
 		return 2
 	}
+	if !flagGiven(fs, "report-dir") { // replay writes only where --report-dir says
+		tmp, err := os.MkdirTemp("", "eniconform-replay-")
+		if err != nil {
+			fmt.Fprintf(stderr, "eniconform replay: %v\n", err)
+			return 2
+		}
+		defer os.RemoveAll(tmp)
+		o.ReportDir = tmp
+	}
 	h, err := o.Open()
 	if err != nil {
 		fmt.Fprintf(stderr, "eniconform replay: %v\n", err)
 		return 2
 	}
 	return replayAll(h, cases, stdout, stderr)
+}
+
+// flagGiven reports whether a flag was set on the command line.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }
 
 // splitArgs separates leading file arguments from flags, so that both
