@@ -91,7 +91,7 @@ func caseFiles(args []string) ([]string, error) {
 }
 
 func replayAll(h *harness.Harness, files []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop() // on Ctrl-C the cases stop and the sweep below still deletes what they made
 	bad := 0
 	for _, f := range files {

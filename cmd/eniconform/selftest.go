@@ -71,7 +71,7 @@ func combinedSelftest(cfg harness.CombinedConfig, stdout, stderr io.Writer) int 
 	if !flag.Parsed() {
 		_ = flag.CommandLine.Parse(nil)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	fmt.Fprintln(stdout, "every fault at once, then random combinations: the whole catalogue against each, findings unshrunk")
 	cfg.OnCombination = func(c harness.CombinationResult) { harness.WriteCombination(stdout, c) }
@@ -99,7 +99,7 @@ func selftest(cfg harness.SelftestConfig, save string, stdout, stderr io.Writer)
 	if !flag.Parsed() {
 		_ = flag.CommandLine.Parse(nil)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	fmt.Fprintln(stdout, "clean emulator: the whole catalogue, strict; then each planted fault until the first failure")
 	harness.WriteSelftestHeader(stdout)

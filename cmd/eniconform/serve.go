@@ -19,7 +19,7 @@ import (
 
 // serveCommand runs the reference emulator until SIGINT or SIGTERM.
 func serveCommand(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	return serve(ctx, args, stdout, stderr)
 }
