@@ -13,12 +13,12 @@ func TestCompositionErrorsNameFileAndEntry(t *testing.T) {
 		t.Fatal(err)
 	}
 	cases := map[string]string{
-		`{"base": "2018-doc", "name": "d", "rules": [{"id": "no.such", "op": "remove"}]}`:                     `profiles/d.json: rules[0] (no.such): removes an entry the base does not have`,
-		`{"base": "2018-doc", "name": "d", "rules": [{"id": "no.such", "op": "change", "rank": 3}]}`:          `rules[0] (no.such): changes an entry the base does not have`,
-		`{"base": "2018-doc", "name": "d", "rules": [{"id": "param.name-invalid", "rank": 3}]}`:              `rules[0] (param.name-invalid): the base already has this entry`,
-		`{"base": "2018-doc", "name": "d", "rules": [{"id": "param.name-invalid", "op": "rename"}]}`:         `op "rename" is not change or remove`,
-		`{"base": "nowhere", "name": "d"}`:                                                                    `base profile "nowhere" does not exist`,
-		`{"base": "d", "name": "d"}`:                                                                          `base cycle d → d`,
+		`{"base": "2018-doc", "name": "d", "rules": [{"id": "no.such", "op": "remove"}]}`:            `profiles/d.json: rules[0] (no.such): removes an entry the base does not have`,
+		`{"base": "2018-doc", "name": "d", "rules": [{"id": "no.such", "op": "change", "rank": 3}]}`: `rules[0] (no.such): changes an entry the base does not have`,
+		`{"base": "2018-doc", "name": "d", "rules": [{"id": "param.name-invalid", "rank": 3}]}`:      `rules[0] (param.name-invalid): the base already has this entry`,
+		`{"base": "2018-doc", "name": "d", "rules": [{"id": "param.name-invalid", "op": "rename"}]}`: `op "rename" is not change or remove`,
+		`{"base": "nowhere", "name": "d"}`: `base profile "nowhere" does not exist`,
+		`{"base": "d", "name": "d"}`:       `base cycle d → d`,
 		`{"base": "2018-doc", "name": "d", "rules": [{"id": "param.name-invalid", "op": "change", "rank": 0}]}`: `rank must be positive`,
 	}
 	for in, want := range cases {
