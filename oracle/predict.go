@@ -19,6 +19,9 @@ type Model struct {
 	accepts  map[*spec.Action]*[nKeys]bool // which of the cached parameter names each action accepts
 	// ranks of the rules whose position matters to Next
 	nonceRank, idemRank int
+	// enterprise: the profile has a rule of its own for enterprise groups'
+	// capacity, so the basic one leaves them alone
+	enterprise bool
 }
 
 type boundRule struct {
@@ -48,12 +51,15 @@ func NewModel(p *spec.Profile) (*Model, error) {
 			m.nonceRank = r.Rank
 		case "token-mismatch":
 			m.idemRank = r.Rank
+		case "enterprise-capacity":
+			m.enterprise = true
 		}
 	}
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("oracle: no check implements %s", strings.Join(missing, ", "))
 	}
 	m.byAction, m.accepts = map[*spec.Action][]boundRule{}, map[*spec.Action]*[nKeys]bool{}
+	missing = nil
 	for _, a := range p.Actions {
 		acc := acceptsKeys(a)
 		m.accepts[a] = &acc
@@ -68,12 +74,18 @@ func NewModel(p *spec.Profile) (*Model, error) {
 						bound.params = append(bound.params, prm)
 					}
 				}
+				if err := checkKindData(&bound); err != nil {
+					missing = append(missing, err.Error())
+				}
 				m.byAction[a] = append(m.byAction[a], bound)
 			}
 		}
 		if len(br.Actions) == 0 {
 			m.unknown = append(m.unknown, br)
 		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("oracle: %s", strings.Join(missing, "; "))
 	}
 	return m, nil
 }
@@ -247,6 +259,9 @@ type eval struct {
 	hash    string // requestHash, computed on first use
 
 	v           [nKeys]string // the values of the parameters the checks read most (see scan)
+	items       []item        // the items of list parameters, by parameter and index (see scan)
+	groups      []string      // the security groups a create names, in either form
+	sgs         []*SecurityGroup // each of groups visible to the owner in the region, else nil
 	unsupported string        // a parameter the action does not accept, if any
 	replay      *tokenRec     // an idempotent replay (same token, same parameters)
 	pending     *tokenRec     // the same, but the first create's outcome is unknown
@@ -275,8 +290,16 @@ func (m *Model) newEval(s *State, r *Request) eval {
 	if sw := s.ix.vsws[e.v[kVSwitchID]]; sw != nil && sw.vpc.Owner == e.owner && sw.vpc.Region == e.region.ID {
 		e.vsw = sw
 	}
-	if g := s.ix.sgs[e.v[kSecurityGroupID]]; g != nil && g.Owner == e.owner && g.Region == e.region.ID {
-		e.sg = g
+	e.groups = e.groupIDs()
+	for i, id := range e.groups {
+		var found *SecurityGroup
+		if g := s.ix.sgs[id]; g != nil && g.Owner == e.owner && g.Region == e.region.ID {
+			found = g
+		}
+		e.sgs = append(e.sgs, found)
+		if i == 0 {
+			e.sg = found
+		}
 	}
 	if a, err := netip.ParseAddr(e.v[kPrimaryIP]); err == nil && a.Is4() {
 		e.ip = a
@@ -291,7 +314,7 @@ func (m *Model) newEval(s *State, r *Request) eval {
 // compares, computing it once.
 func (e *eval) requestHash() string {
 	if e.hash == "" {
-		e.hash = requestHash(e.action, e.r)
+		e.hash = requestHash(e.action, e.r, e.items)
 	}
 	return e.hash
 }
@@ -329,17 +352,26 @@ func parseTime(layout, v string) (time.Time, bool) {
 
 // requestHash is the canonical form of the parameters idempotency compares
 // (decision token-scope).
-func requestHash(a *spec.Action, r *Request) string {
+// List items come sorted (scan), by parameter and index.
+func requestHash(a *spec.Action, r *Request, items []item) string {
 	var b strings.Builder
+	write := func(name, v string) {
+		b.WriteString(name)
+		b.WriteByte('=')
+		b.WriteString(v)
+		b.WriteByte(0)
+	}
 	for _, p := range a.Params {
-		if p.Gateway || p.Name == "ClientToken" {
+		if p.Gateway || p.Name == "ClientToken" || p.List() {
 			continue
 		}
 		if v, ok := r.Param(p.Name); ok {
-			b.WriteString(p.Name)
-			b.WriteByte('=')
-			b.WriteString(v)
-			b.WriteByte(0)
+			write(p.Name, v)
+		}
+	}
+	for _, it := range items {
+		if it.value != "" {
+			write(it.p.Item(it.index), it.value)
 		}
 	}
 	return b.String()

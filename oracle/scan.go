@@ -83,9 +83,24 @@ func (e *eval) scan() {
 		if ok {
 			e.v[k] = v
 		}
-		if e.action != nil && (e.unsupported == "" || name < e.unsupported) && !(ok && accepts[k] || !ok && e.action.Accepts(name)) {
+		if e.action == nil {
+			continue
+		}
+		var prm *spec.Param
+		if !ok {
+			prm = e.action.Param(name)
+		}
+		if prm != nil && prm.List() {
+			if idx := spec.ItemIndex(name); idx > 0 {
+				e.items = append(e.items, item{p: prm, index: idx, value: v})
+			}
+		}
+		if (e.unsupported == "" || name < e.unsupported) && !(ok && accepts[k] || !ok && (prm != nil || e.action.Accepts(name))) {
 			e.unsupported = name // the first by name, so that the message does not depend on map order
 		}
+	}
+	if len(e.items) > 1 {
+		e.sortItems()
 	}
 }
 

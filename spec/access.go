@@ -87,6 +87,13 @@ func (a *Action) Refused(name string) *Param {
 	return nil
 }
 
+// ItemIndex returns the index of a list item's wire name ("Tag.3.Key" → 3),
+// 0 when the name is not one.
+func ItemIndex(name string) int {
+	_, idx, _ := listPattern(name)
+	return idx
+}
+
 // Lists returns the action's supported RepeatList parameters.
 func (a *Action) Lists() []*Param { return a.lists }
 
