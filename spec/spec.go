@@ -103,6 +103,12 @@ type Responses struct {
 	ENIIDPattern     string            `json:"eni_id_pattern"`
 	MACPattern       string            `json:"mac_pattern"`
 	ENIStatus        string            `json:"eni_status"`
+	// ENILists are the list maps every ENI entry of a body must carry,
+	// empty ones included (Terraform type-asserts each, CLIENTS.md §9).
+	ENILists []string `json:"eni_lists,omitempty"`
+	// ENIEcho are the newer fields of an ENI entry that must show what the
+	// create asked for (or its default): Type, ResourceGroupId, Tags, ...
+	ENIEcho []string `json:"eni_echo,omitempty"`
 }
 
 // Action is one API action and its parameter table.
