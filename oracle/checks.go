@@ -454,4 +454,3 @@ func checkQuota(e *eval) verdict {
 	c, _ := e.s.counts.Lookup(quotaKey(e.owner, e.region.ID))
 	return verdict{hit: over(c, e.s.quota(e.owner, e.region.ID))}
 }
-

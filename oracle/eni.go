@@ -214,7 +214,9 @@ func (s State) choose(rec eniRec, sw *vswInfo, offset uint64) eniRec {
 		}
 		return ""
 	}
-	v4 := func(o uint64) string { return addrAdd(sw.net.Masked().Addr().Next(), int(o%uint64(sw.usable))).String() }
+	v4 := func(o uint64) string {
+		return addrAdd(sw.net.Masked().Addr().Next(), int(o%uint64(sw.usable))).String()
+	}
 	if rec.IP == "" {
 		rec.IP = pick(v4)
 	}

@@ -258,14 +258,14 @@ type eval struct {
 	token   string // ClientToken of a create, "" when absent
 	hash    string // requestHash, computed on first use
 
-	v           [nKeys]string // the values of the parameters the checks read most (see scan)
-	items       []item        // the items of list parameters, by parameter and index (see scan)
-	groups      []string      // the security groups a create names, in either form
+	v           [nKeys]string    // the values of the parameters the checks read most (see scan)
+	items       []item           // the items of list parameters, by parameter and index (see scan)
+	groups      []string         // the security groups a create names, in either form
 	sgs         []*SecurityGroup // each of groups visible to the owner in the region, else nil
-	unsupported string        // a parameter the action does not accept, if any
-	replay      *tokenRec     // an idempotent replay (same token, same parameters)
-	pending     *tokenRec     // the same, but the first create's outcome is unknown
-	readState   bool          // a check has read the lane's mutable state
+	unsupported string           // a parameter the action does not accept, if any
+	replay      *tokenRec        // an idempotent replay (same token, same parameters)
+	pending     *tokenRec        // the same, but the first create's outcome is unknown
+	readState   bool             // a check has read the lane's mutable state
 
 	tokOrd      int64 // the account's tokens learned so far: the new token's Ord
 	forgettable bool  // the token is recorded, but a target may have forgotten it

@@ -391,4 +391,3 @@ func (c *checker) created() {
 		c.eniFields(want, *v, c.p.ev.ip.IsValid(), spec.AspectENIFields)
 	}
 }
-
