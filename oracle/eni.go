@@ -120,9 +120,13 @@ func (e *eval) tags() []Tag {
 	return out
 }
 
-// intValue is the integer value of a parameter, 0 when absent or not one.
+// intValue is the integer value of a parameter, 0 when absent or when it
+// breaks its constraints (its format rule's business).
 func (e *eval) intValue(name string) int {
 	v, _ := e.param(name)
+	if p := e.action.Param(name); p == nil || p.Constraints.Check(v) != "" {
+		return 0
+	}
 	n, _ := strconv.Atoi(v)
 	return n
 }

@@ -46,11 +46,14 @@ func checkNoneOf(e *eval, r *boundRule) verdict {
 func checkExclusive(e *eval, r *boundRule) verdict {
 	var given []string
 	for _, p := range r.params {
-		if e.given(p) {
+		if e.validGiven(p) {
 			given = append(given, p.Name)
 		}
 	}
-	return verdict{hit: yes, param: given[0], part: strings.Join(given, " with ")}.when(len(given) > 1)
+	if len(given) < 2 {
+		return miss
+	}
+	return verdict{hit: yes, param: given[0], part: strings.Join(given, " with ")}
 }
 
 // checkDistinct: a value repeats among the parameters' values (addresses

@@ -32,6 +32,12 @@ func (v *validator) ipv6(path, cidr string) {
 	}
 }
 
+// GroupsPerENI is how many security groups an ENI of owner may join.
+func (s State) GroupsPerENI(owner string) int { return s.groupsPerENI(owner) }
+
+// TagQuota is how many tags a resource of owner may carry.
+func (s State) TagQuota(owner string) int { return s.tagQuota(owner) }
+
 // groupsPerENI is how many security groups an ENI of owner may join.
 func (s State) groupsPerENI(owner string) int {
 	if a := s.ix.mains[owner]; a != nil && a.GroupsPerENI > 0 {

@@ -1,0 +1,52 @@
+package oracle_test
+
+import (
+	"testing"
+
+	"github.com/eniconform/eniconform/oracle"
+)
+
+// currentCases trigger the current profile's rules (and those it changes)
+// in the default world, each breaking that rule only.
+var currentCases = map[string]func(t testing.TB, m *oracle.Model) (oracle.State, *oracle.Request){
+	"param.unsupported":                stateless("Ipv4PrefixCount", "1"),
+	"param.sg-none":                    stateless("SecurityGroupId", "<del>"),
+	"param.sg-conflict":                stateless("SecurityGroupIds.1", "sg-bp1main"),
+	"param.secondary-conflict":         stateless("PrivateIpAddress.1", "172.16.0.20", "SecondaryPrivateIpAddressCount", "1"),
+	"param.ipv6-conflict":              stateless("Ipv6Address.1", "2408:4005:3f0:1200::20", "Ipv6AddressCount", "1"),
+	"param.tag-key-invalid":            stateless("Tag.1.Key", "Aliyun:x"),
+	"param.tag-value-invalid":          stateless("Tag.1.Key", "k", "Tag.1.Value", "see HTTP://x"),
+	"param.tag-key-duplicate":          stateless("Tag.1.Key", "k", "Tag.3.Key", "k"),
+	"param.sg-repeated":                stateless("SecurityGroupId", "<del>", "SecurityGroupIds.1", "sg-bp1main", "SecurityGroupIds.2", "sg-bp1main"),
+	"param.secondary-count-invalid":    stateless("SecondaryPrivateIpAddressCount", "0"),
+	"quota.private-ips":                stateless("VSwitchId", "vsw-bp1wide", "SecondaryPrivateIpAddressCount", "50"),
+	"addr.ip-repeated":                 stateless("PrimaryIpAddress", "172.16.0.20", "PrivateIpAddress.1", "172.16.0.20"),
+	"param.ipv6-malformed":             stateless("Ipv6Address.1", "2408::g"),
+	"param.ipv6-count-invalid":         stateless("Ipv6AddressCount", "11"),
+	"addr.ipv6-repeated":               stateless("Ipv6Address.1", "2408:4005:3f0:1200::20", "Ipv6Address.2", "2408:4005:3f0:1200:0::20"),
+	"param.instance-type-invalid":      stateless("InstanceType", "Primary"),
+	"param.traffic-mode-invalid":       stateless("NetworkInterfaceTrafficConfig.NetworkInterfaceTrafficMode", "RDMA"),
+	"param.queue-number-invalid":       stateless("QueueNumber", "2049"),
+	"param.queue-pair-invalid":         stateless("QueuePairNumber", "0"),
+	"param.queue-pair-standard":        stateless("QueuePairNumber", "8", "NetworkInterfaceTrafficMode", "Standard"),
+	"param.config-queue-pair-standard": stateless("NetworkInterfaceTrafficConfig.QueuePairNumber", "8"),
+	"param.queue-size-invalid":         stateless("RxQueueSize", "12288"),
+	"param.queue-size-unequal":         stateless("RxQueueSize", "8192", "TxQueueSize", "16384"),
+	"param.config-queue-size-unequal":  stateless("NetworkInterfaceTrafficConfig.RxQueueSize", "8192", "NetworkInterfaceTrafficConfig.TxQueueSize", "16384"),
+	"param.boolean-invalid":            stateless("DeleteOnRelease", "True"),
+	"param.conntrack-invalid":          stateless("ConnectionTrackingConfiguration.UdpTimeout", "15"),
+	"ref.resource-group-not-found":     stateless("ResourceGroupId", "rg-bp1small"),
+	"quota.sg-per-eni": stateless("AccessKeyId", "small", "VSwitchId", "vsw-bp1small", "SecurityGroupId", "<del>",
+		"SecurityGroupIds.1", "sg-bp1small", "SecurityGroupIds.2", "sg-bp1small2"),
+	"quota.enterprise-sg-capacity": func(t testing.TB, m *oracle.Model) (oracle.State, *oracle.Request) {
+		return fill(t, m, state(t), 2, "SecurityGroupId", "sg-bp1ent"), with(create(), "SecurityGroupId", "sg-bp1ent")
+	},
+	"quota.tags": stateless("AccessKeyId", "small", "VSwitchId", "vsw-bp1small", "SecurityGroupId", "sg-bp1small",
+		"Tag.1.Key", "a", "Tag.2.Key", "b", "Tag.3.Key", "c"),
+	"addr.ipv6-not-enabled":  stateless("VSwitchId", "vsw-bp1main-i", "Ipv6AddressCount", "1"),
+	"addr.ipv6-outside-cidr": stateless("Ipv6Address.1", "2408:4005:3f0:1300::5"),
+	"addr.ipv6-reserved":     stateless("Ipv6Address.1", "2408:4005:3f0:1200:ffff:ffff:ffff:fff8"),
+	"addr.ipv6-in-use": func(t testing.TB, m *oracle.Model) (oracle.State, *oracle.Request) {
+		return fill(t, m, state(t), 1, "Ipv6Address.1", "2408:4005:3f0:1200::7"), with(create(), "Ipv6Address.1", "2408:4005:3f0:1200::7")
+	},
+}
