@@ -10,6 +10,7 @@ import (
 // in the default world, each breaking that rule only.
 var currentCases = map[string]func(t testing.TB, m *oracle.Model) (oracle.State, *oracle.Request){
 	"param.unsupported":                stateless("Ipv4PrefixCount", "1"),
+	"param.name-invalid":               stateless("NetworkInterfaceName", "eni/1"),
 	"param.sg-none":                    stateless("SecurityGroupId", "<del>"),
 	"param.sg-conflict":                stateless("SecurityGroupIds.1", "sg-bp1main"),
 	"param.secondary-conflict":         stateless("PrivateIpAddress.1", "172.16.0.20", "SecondaryPrivateIpAddressCount", "1"),
