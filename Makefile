@@ -9,7 +9,7 @@ PKGS := ./...
 run:
 	$(GO) build -o bin/eniconform ./cmd/eniconform
 	bin/eniconform run --profile current
-	bin/eniconform run --profile 2018-doc --report-dir eniconform-report/2018-doc
+	bin/eniconform run --profile 2018-doc --report-dir eniconform-report-2018-doc
 
 # The project's own tests, the concurrency tests under the race detector,
 # then a few seconds of fuzzing of the parsers.
