@@ -51,7 +51,7 @@ func Catalogue(p *spec.Profile) []*Property {
 	}
 	out = append(out, others(p)...)
 	for _, prop := range out {
-		prop.Labels = append(prop.Labels, ProfileLabel(p.Name))
+		prop.Labels = append([]string{ProfileLabel(p.Name)}, prop.Labels...) // first: the last label names the property
 	}
 	sortByFamily(out)
 	return out
@@ -78,7 +78,7 @@ func CatalogueAll() []*Property {
 		for _, prop := range Catalogue(spec.Must(name)) {
 			k := propertyKey(prop)
 			if have := byKey[k]; have != nil {
-				have.Labels = append(have.Labels, ProfileLabel(name))
+				have.Labels = append([]string{ProfileLabel(name)}, have.Labels...)
 				continue
 			}
 			byKey[k] = prop

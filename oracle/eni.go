@@ -272,6 +272,22 @@ func learnChosen(rec eniRec, v *ENIView) eniRec {
 	return rec
 }
 
+// followShown takes the secondary and IPv6 addresses an answer shows for
+// a new ENI as what it holds when their number is not the one asked for: a
+// target with a defect assigned others, and later answers will show them
+// (the divergence itself is Check's business).
+func followShown(rec eniRec, v *ENIView) eniRec {
+	m := rec.more()
+	if len(v.SecondaryIPs) == m.SecondaryN && len(v.IPv6s) == m.IPv6N {
+		return rec
+	}
+	x := *m
+	x.Secondary, x.SecondaryN = learnList(nil, v.SecondaryIPs, len(v.SecondaryIPs)), len(v.SecondaryIPs)
+	x.IPv6, x.IPv6N = learnList(nil, v.IPv6s, len(v.IPv6s)), len(v.IPv6s)
+	rec.More = &x
+	return rec
+}
+
 // learnList adds to known the shown addresses it lacks, up to n in all.
 func learnList(known, shown []string, n int) []string {
 	out := slices.Clone(known)

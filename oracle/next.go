@@ -49,7 +49,7 @@ func (m *Model) learnCreate(s State, p *Prediction, o *Observation) State {
 	if v := o.Created; v != nil {
 		rec.MAC = v.MACAddress
 		if e.vsw != nil {
-			rec = learnChosen(rec, v) // checked by Check; learned either way
+			rec = learnChosen(followShown(rec, v), v) // checked by Check; learned either way
 		}
 	}
 	if e.pending != nil {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -144,6 +145,10 @@ func selftestUsage(fs *flag.FlagSet, w io.Writer) {
 	fs.PrintDefaults()
 	fmt.Fprintln(w, "\nfaults:")
 	for _, f := range emulator.Faults() {
-		fmt.Fprintf(w, "  %-27s %s\n", f.Name, f.Doc)
+		only := ""
+		if len(f.Profiles) > 0 {
+			only = " (profile " + strings.Join(f.Profiles, ", ") + " only)"
+		}
+		fmt.Fprintf(w, "  %-31s %s%s\n", f.Name, f.Doc, only)
 	}
 }
