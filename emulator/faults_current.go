@@ -1,7 +1,10 @@
 package emulator
 
 import (
+	"maps"
 	"net/netip"
+	"slices"
+	"strings"
 
 	"github.com/eniconform/eniconform/oracle"
 	"github.com/eniconform/eniconform/spec"
@@ -54,8 +57,11 @@ var currentFaults = []Fault{
 	{Name: "secondary-ip-outside-cidr", Family: "addressing", Breaks: []string{"check.chosen-ip"}, Profiles: current,
 		Doc:   "moto: a secondary private IP the server chooses lies outside the vSwitch CIDR (the next subnet's)",
 		Needs: []string{"SecondaryPrivateIpAddressCount"},
-		answer: func(h *Handler, _ *oracle.Request, p *oracle.Prediction, o *oracle.Observation) {
-			if o.Created != nil && len(o.Created.SecondaryIPs) > 0 && p.Replay == "" {
+		answer: func(h *Handler, r *oracle.Request, p *oracle.Prediction, o *oracle.Observation) {
+			chosen := r.Get("SecondaryPrivateIpAddressCount") != "" && !slices.ContainsFunc(slices.Collect(maps.Keys(r.Params)), func(k string) bool {
+				return strings.HasPrefix(k, "PrivateIpAddress.") // an address given, not chosen
+			})
+			if chosen && o.Created != nil && len(o.Created.SecondaryIPs) > 0 && p.Replay == "" {
 				o.Created.SecondaryIPs[0] = outside(h, o.Created)
 			}
 		}},

@@ -55,7 +55,7 @@ func killRate(t *testing.T, res *harness.SelftestResult) {
 	for _, r := range res.Faults {
 		planted[r.Fault.Name] = r
 	}
-	for _, f := range emulator.Faults() {
+	for _, f := range emulator.FaultsFor(spec.BaseProfile) {
 		r, ok := planted[f.Name]
 		switch {
 		case !ok:
