@@ -248,11 +248,9 @@ func (e *eval) runResources(r *boundRule) verdict {
 	case cSecurityGroup:
 		return e.danglingGroup()
 	case cSGClassic:
-		return when(e.fresh() && slices.ContainsFunc(e.sgs, func(g *SecurityGroup) bool { return g != nil && g.VPC == "" }))
+		return when(e.fresh() && e.anyGroup(func(g *SecurityGroup) bool { return g.VPC == "" }))
 	case cVPCMismatch:
-		return when(e.fresh() && e.vsw != nil && slices.ContainsFunc(e.sgs, func(g *SecurityGroup) bool {
-			return g != nil && g.VPC != "" && g.VPC != e.vsw.VPC
-		}))
+		return when(e.fresh() && e.vsw != nil && e.anyGroup(func(g *SecurityGroup) bool { return g.VPC != "" && g.VPC != e.vsw.VPC }))
 	case cENI:
 		return checkENI(e)
 	case cQuota:
@@ -385,12 +383,14 @@ func checkToken(e *eval) verdict {
 // danglingGroup says whether a security group the create names, in either
 // form, is not the owner's in the region, and how (see dangling).
 func (e *eval) danglingGroup() verdict {
-	for i, g := range e.sgs {
+	v := miss
+	e.eachGroup(func(id string, g *SecurityGroup) bool {
 		if g == nil {
-			return e.dangling(e.groups[i], "SecurityGroupId", false)
+			v = e.dangling(id, "SecurityGroupId", false)
 		}
-	}
-	return miss
+		return g != nil
+	})
+	return v
 }
 
 // dangling says whether a reference parameter is present but names

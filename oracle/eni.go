@@ -131,6 +131,47 @@ func (e *eval) intValue(name string) int {
 	return n
 }
 
+// eachGroup calls fn with each security group a create names and the
+// group when the owner sees it (else nil), until fn returns false.
+func (e *eval) eachGroup(fn func(id string, g *SecurityGroup) bool) {
+	if e.sgs == nil {
+		if id := e.v[kSecurityGroupID]; id != "" {
+			fn(id, e.sg)
+		}
+		return
+	}
+	for i, g := range e.sgs {
+		if !fn(e.groups[i], g) {
+			return
+		}
+	}
+}
+
+// groupCount is how many distinct security groups a create names.
+func (e *eval) groupCount() int {
+	n := 0
+	e.eachGroup(func(string, *SecurityGroup) bool { n++; return true })
+	return n
+}
+
+// anyGroup reports whether a group the owner sees satisfies cond.
+func (e *eval) anyGroup(cond func(g *SecurityGroup) bool) bool {
+	found := false
+	e.eachGroup(func(_ string, g *SecurityGroup) bool { found = g != nil && cond(g); return !found })
+	return found
+}
+
+// tagCount is how many tags a create gives (keys; see tags).
+func (e *eval) tagCount() int {
+	n := 0
+	for _, it := range e.items {
+		if it.p.Name == "Tag.N.Key" && it.value != "" {
+			n++
+		}
+	}
+	return n
+}
+
 // groupIDs returns the security groups a create names, in either form.
 func (e *eval) groupIDs() []string {
 	var out []string

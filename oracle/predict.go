@@ -260,7 +260,7 @@ type eval struct {
 
 	v           [nKeys]string    // the values of the parameters the checks read most (see scan)
 	items       []item           // the items of list parameters, by parameter and index (see scan)
-	groups      []string         // the security groups a create names, in either form
+	groups      []string         // the security groups a create names in either form, when it has list items (else SecurityGroupId alone: see eachGroup)
 	sgs         []*SecurityGroup // each of groups visible to the owner in the region, else nil
 	unsupported string           // a parameter the action does not accept, if any
 	replay      *tokenRec        // an idempotent replay (same token, same parameters)
@@ -290,15 +290,19 @@ func (m *Model) newEval(s *State, r *Request) eval {
 	if sw := s.ix.vsws[e.v[kVSwitchID]]; sw != nil && sw.vpc.Owner == e.owner && sw.vpc.Region == e.region.ID {
 		e.vsw = sw
 	}
-	e.groups = e.groupIDs()
-	for i, id := range e.groups {
-		var found *SecurityGroup
+	visible := func(id string) *SecurityGroup {
 		if g := s.ix.sgs[id]; g != nil && g.Owner == e.owner && g.Region == e.region.ID {
-			found = g
+			return g
 		}
-		e.sgs = append(e.sgs, found)
-		if i == 0 {
-			e.sg = found
+		return nil
+	}
+	e.sg = visible(e.v[kSecurityGroupID])
+	if len(e.items) > 0 { // groups in the list form too: the usual one-group request allocates nothing
+		if e.groups = e.groupIDs(); len(e.groups) > 0 {
+			e.sg = visible(e.groups[0])
+		}
+		for _, id := range e.groups {
+			e.sgs = append(e.sgs, visible(id))
 		}
 	}
 	if a, err := netip.ParseAddr(e.v[kPrimaryIP]); err == nil && a.Is4() {

@@ -72,12 +72,12 @@ func checkResourceGroup(e *eval) verdict {
 
 // checkGroupLimit: more security groups than the owner's ENIs may join.
 func checkGroupLimit(e *eval) verdict {
-	return when(e.owner != "" && e.region != nil && len(e.groups) > e.s.groupsPerENI(e.owner))
+	return when(e.owner != "" && e.region != nil && e.groupCount() > e.s.groupsPerENI(e.owner))
 }
 
 // checkTagQuota: more tags than the owner's resources may carry.
 func checkTagQuota(e *eval) verdict {
-	return when(e.owner != "" && e.region != nil && len(e.tags()) > e.s.tagQuota(e.owner))
+	return when(e.owner != "" && e.region != nil && e.tagCount() > e.s.tagQuota(e.owner))
 }
 
 // checkIPv6Enabled: IPv6 asked for (a valid value of one of the rule's
@@ -99,14 +99,15 @@ func checkGroupCapacity(e *eval, enterprise bool) verdict {
 	}
 	need := e.ipv4Need()
 	worst := no
-	for _, g := range e.sgs {
+	e.eachGroup(func(_ string, g *SecurityGroup) bool {
 		if g == nil || (g.Enterprise() && e.m.enterprise) != enterprise {
-			continue
+			return true
 		}
 		e.readState = true
 		c, _ := e.s.counts.Lookup(sgKey(g.ID))
 		worst = worse(worst, overBy(c, need, capacity(g)))
-	}
+		return true
+	})
 	return verdict{hit: worst}
 }
 
@@ -114,8 +115,10 @@ func checkGroupCapacity(e *eval, enterprise bool) verdict {
 // primary and every secondary, given or counted.
 func (e *eval) ipv4Need() int {
 	n := 1 + e.intValue("SecondaryPrivateIpAddressCount")
-	if p := e.action.Param("PrivateIpAddress.N"); p != nil {
-		n += len(e.values(p))
+	for _, it := range e.items {
+		if it.p.Name == "PrivateIpAddress.N" && it.value != "" {
+			n++
+		}
 	}
 	return n
 }
