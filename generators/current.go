@@ -75,6 +75,12 @@ var conceptWhere = map[string]func(e *Env, h *Home) bool{
 	"ResourceGroupId":                func(e *Env, h *Home) bool { return len(e.resourceGroups(*h, true)) > 0 },
 }
 
+// repeatWhere says where a list can hold one value twice without
+// breaking another rule; absent: wherever its values can be drawn.
+var repeatWhere = map[string]func(e *Env, h *Home) bool{
+	"Tag.N.Key": func(e *Env, h *Home) bool { return e.state.TagQuota(h.Owner) >= 2 }, // a repeated key counts twice
+}
+
 // extraParams lists the subject's optional parameters beyond the four the
 // 2018 document has (those drawCreate draws itself), in table order.
 func (e *Env) extraParams() []*spec.Param {

@@ -106,6 +106,10 @@ func dataMutation(r *spec.Rule, params []*spec.Param) (mutation, bool) {
 			}
 		}
 	case "distinct":
+		m.where = func(e *Env, h *Home) bool {
+			twice := repeatWhere[params[0].Name]
+			return whereAll(params)(e, h) && (twice == nil || twice(e, h))
+		}
 		m.apply = func(e *Env, t *rapid.T, st *Step, h Home) { e.repeatValue(t, st, h, params) }
 	case "count":
 		m.where = func(e *Env, h *Home) bool { return h.Room() > r.Max+25 && whereAll(params)(e, h) }

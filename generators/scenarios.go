@@ -155,7 +155,7 @@ func ipInUse(e *Env) (*rapid.Generator[Case], error) {
 		return nil, fmt.Errorf("no home with room for two ENIs")
 	}
 	return rapid.Custom(func(t *rapid.T) Case {
-		probe, h := e.drawCreate(t, homes, "PrimaryIpAddress", "ClientToken", "SecondaryPrivateIpAddressCount")
+		probe, h := e.drawCreate(t, homes, append([]string{"PrimaryIpAddress", "ClientToken"}, addressParams...)...)
 		first := e.createIn(h)
 		first.Params["PrimaryIpAddress"] = freeAddr(h, &probe).Draw(t, "PrimaryIpAddress")
 		probe.Params["PrimaryIpAddress"] = first.Params["PrimaryIpAddress"]
