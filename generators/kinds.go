@@ -46,6 +46,43 @@ func mutationsFor(p *spec.Profile) []mutation {
 			out = append(out, m)
 		}
 	}
+	return grouped(out)
+}
+
+// grouped makes mutations that change overlapping parameters touch the
+// same thing (the group's first name), so that a multi-violation case
+// never combines two that undo each other; what each changes stays in its
+// skips.
+func grouped(ms []mutation) []mutation {
+	root := map[string]string{}
+	var find func(string) string
+	find = func(x string) string {
+		if r, ok := root[x]; ok && r != x {
+			root[x] = find(r)
+			return root[x]
+		}
+		return x
+	}
+	union := func(a, b string) {
+		ra, rb := find(a), find(b)
+		if ra > rb {
+			ra, rb = rb, ra
+		}
+		root[ra], root[rb] = ra, ra
+	}
+	for _, m := range ms {
+		for _, s := range m.skips {
+			union(m.touches, s)
+		}
+	}
+	out := make([]mutation, len(ms))
+	for i, m := range ms {
+		if g := find(m.touches); g != m.touches {
+			m.skips = append(slices.Clone(m.skips), m.touches)
+			m.touches = g
+		}
+		out[i] = m
+	}
 	return out
 }
 
