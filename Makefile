@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: run test bench selftest fuzz build vet measure-serve measure-harness-body
+.PHONY: run test bench selftest fuzz build vet report-check report-screenshot measure-serve measure-harness-body
 
 # The main job: every suite against the built-in reference emulator, on
 # each profile: the current one (the default) and the 2018 document.
@@ -33,6 +33,16 @@ fuzz:
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt needed"; exit 1; }
 	$(GO) vet $(PKGS)
+
+# The HTML report of a faulty run in headless Chromium (Debian's chromium,
+# which .ci/run installs): its script runs without a JavaScript error, and a
+# screenshot is taken.
+report-check:
+	ENICONFORM_REQUIRE_BROWSER=1 $(GO) test -count=1 -run 'TestReportInABrowser' -v ./report
+
+# The screenshot of README: docs/report.png.
+report-screenshot:
+	ENICONFORM_REQUIRE_BROWSER=1 ENICONFORM_SCREENSHOT=$(CURDIR)/docs/report.png $(GO) test -count=1 -run 'TestReportInABrowser' ./report
 
 # Plants each fault of the catalogue in the emulator and shows that the run catches it.
 selftest:

@@ -23,18 +23,23 @@ type PropResult struct {
 	Soft      int        // precedence and alternative divergences (they fail only in strict mode)
 	Divergent int        // cases with a divergence that fails the run
 	Showed    []*Finding // every finding its cases showed, in the order of their first case
-	Skipped   string     // why the property was not run, if it was not
-	Elapsed   time.Duration
+	// Probed lists the signatures of Showed that the cases' own requests
+	// showed, not only the deletes that clean up after them.
+	Probed  map[string]bool
+	Skipped string // why the property was not run, if it was not
+	Elapsed time.Duration
 }
 
 // Failing returns the findings that fail the property's spec: those it
 // showed first (a defect fails one spec only, the first to show it), but
 // for cross-cutting ones, which are reported once for the run; and every
-// finding on the property's own rows that its cases showed.
+// finding on the property's own rows that its cases' own requests showed
+// (a property about Format=JSON does not fail because the deletes that
+// clean up after it, which ask for no format, got the wrong one).
 func (r *PropResult) Failing(strict bool) []*Finding {
 	var out []*Finding
 	for _, f := range r.Showed {
-		own := slices.Contains(r.Property.Rows, f.Row)
+		own := slices.Contains(r.Property.Rows, f.Row) && r.Probed[f.Signature]
 		if f.Fails(strict) && (own || f.Property == r.Property.Name && !f.Cross) {
 			out = append(out, f)
 		}
@@ -123,7 +128,7 @@ func (h *Harness) explore(ctx context.Context, p *Property) PropResult {
 	}
 	wg.Wait()
 	res.Cases, res.Soft, res.Divergent = int(cases.Load()), int(soft.Load()), int(divergent.Load())
-	res.Showed = h.report(context.WithoutCancel(ctx), p, seen.inOrder(), func(ctx context.Context, s *sighted) (Outcome, bool) {
+	res.Showed, res.Probed = h.report(context.WithoutCancel(ctx), p, seen.inOrder(), func(ctx context.Context, s *sighted) (Outcome, bool) {
 		return h.minimise(ctx, gen, s.seed, s.out, func(o *Outcome) bool { return h.shows(o, s.sig) })
 	})
 	return res

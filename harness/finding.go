@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/eniconform/eniconform/generators"
 	"github.com/eniconform/eniconform/oracle"
 	"github.com/eniconform/eniconform/spec"
 )
@@ -23,6 +24,8 @@ type Finding struct {
 	Property  string // the property whose cases showed it first
 	Cases     int    // how many cases showed it, over the whole run
 	Failure   *Failure
+
+	best *candidate // cross-cutting: the smallest case that showed it, until shrunk (Results.mu)
 }
 
 // Fails reports whether the finding fails a run.
@@ -128,13 +131,15 @@ func failing(divs []oracle.Divergence, strict bool) []oracle.Divergence {
 	return out
 }
 
-// sighted is the first case (the lowest seed) that showed a defect, and
-// how many cases showed it.
+// sighted is the first case (the lowest seed) that showed a defect, how
+// many cases showed it, and whether one showed it in its own requests
+// (not only in the cleanup).
 type sighted struct {
-	sig   string
-	seed  uint64
-	out   Outcome
-	cases int
+	sig    string
+	seed   uint64
+	out    Outcome
+	cases  int
+	probed bool
 }
 
 // sightings collects, per signature, the first case of a property that
@@ -155,12 +160,14 @@ func (s *sightings) add(h *Harness, seed uint64, o *Outcome) {
 		e := s.by[x.sig]
 		switch {
 		case e == nil:
-			s.by[x.sig] = &sighted{sig: x.sig, seed: seed, out: *o, cases: 1}
+			e = &sighted{sig: x.sig, seed: seed, out: *o, cases: 1}
+			s.by[x.sig] = e
 		case seed < e.seed:
 			e.seed, e.out, e.cases = seed, *o, e.cases+1
 		default:
 			e.cases++
 		}
+		e.probed = e.probed || x.step < len(o.Steps)
 	}
 }
 
@@ -186,41 +193,109 @@ type shrinker func(ctx context.Context, s *sighted) (Outcome, bool)
 
 // report turns what a property's cases showed into findings: a defect an
 // earlier property showed already only adds to its count; a new one is
-// shrunk (at most MaxShrinks per property; soft ones only in strict mode),
-// saved and registered. It returns every finding the cases showed.
-func (h *Harness) report(ctx context.Context, p *Property, seen []*sighted, shrink shrinker) []*Finding {
+// registered, shrunk (at most MaxShrinks per property; soft ones only in
+// strict mode) and saved. A cross-cutting defect is shrunk once, at the end
+// of the run, from the smallest case any property showed it with (see
+// ShrinkCrossCutting). It returns every finding the cases showed, and the
+// signatures their own requests (not only their cleanup) showed.
+func (h *Harness) report(ctx context.Context, p *Property, seen []*sighted, shrink shrinker) ([]*Finding, map[string]bool) {
 	var out []*Finding
+	probed := map[string]bool{}
 	shrunk := 0
 	for _, s := range seen {
-		if f := h.Results.sighted(s.sig, s.cases); f != nil {
-			out = append(out, f)
+		if s.probed {
+			probed[s.sig] = true
+		}
+		f, isNew := h.Results.sighted(s.sig, s.cases), false
+		if f == nil {
+			f, isNew = h.Results.register(h.newFinding(p, s.sig, s.out, s.seed, s.cases)), true
+		}
+		out = append(out, f)
+		switch {
+		case f.Cross:
+			h.Results.offer(f, &candidate{prop: p, sighted: s, shrink: shrink})
+		case isNew && f.Fails(h.Strict) && !h.NoShrink && shrunk < MaxShrinks && ctx.Err() == nil:
+			shrunk++
+			h.shrinkFinding(ctx, f, p, s, shrink)
+		case isNew && f.Fails(h.Strict) && !h.NoShrink:
+			f.Failure.Capped = true
+			h.saveFinding(f)
+		case isNew:
+			h.saveFinding(f)
+		}
+	}
+	return out, probed
+}
+
+// shrinkFinding shrinks the case s of finding f and saves the minimal one.
+func (h *Harness) shrinkFinding(ctx context.Context, f *Finding, p *Property, s *sighted, shrink shrinker) {
+	if minimal, ok := shrink(ctx, s); ok {
+		from := f.Failure
+		f.Failure = h.failureOf(p, minimal, s.sig, s.seed)
+		f.Failure.Shrunk, f.Failure.FromSteps, f.Failure.FromParams = true, from.FromSteps, from.FromParams
+	}
+	h.saveFinding(f)
+}
+
+func (h *Harness) saveFinding(f *Finding) {
+	if err := f.Failure.save(h.ReportDir, h.Replay); err != nil {
+		f.Failure.Reproduce = "(the case could not be saved: " + err.Error() + ")"
+	}
+}
+
+// candidate is a case that showed a cross-cutting defect, with what
+// shrinks it.
+type candidate struct {
+	prop    *Property
+	sighted *sighted
+	shrink  shrinker
+}
+
+// smaller reports whether case a is smaller than b: fewer requests, then
+// fewer parameters, then fewer padding bytes.
+func smaller(a, b generators.Case) bool {
+	as, ap := size(a)
+	bs, bp := size(b)
+	if as != bs || ap != bp {
+		return as < bs || as == bs && ap < bp
+	}
+	return padding(a) < padding(b)
+}
+
+func padding(c generators.Case) int {
+	n := 0
+	for _, st := range c.Steps {
+		n += st.Send.PadBytes
+	}
+	return n
+}
+
+// ShrinkCrossCutting shrinks every cross-cutting finding once, from the
+// smallest case that showed it, and saves it; the suites call it before they
+// report the cross-cutting findings, Close calls it in any case. It may be
+// called more than once.
+func (h *Harness) ShrinkCrossCutting(ctx context.Context) {
+	for _, f := range h.Results.Findings() {
+		c := h.Results.take(f)
+		if c == nil {
 			continue
 		}
-		f := h.newFinding(p, s.sig, s.out, s.seed)
-		f.Cases = s.cases
-		if f.Fails(h.Strict) && !h.NoShrink && shrunk < MaxShrinks && ctx.Err() == nil {
-			shrunk++
-			if minimal, ok := shrink(ctx, s); ok {
-				from := f.Failure
-				f.Failure = h.failureOf(p, minimal, s.sig, s.seed)
-				f.Failure.Shrunk, f.Failure.FromSteps, f.Failure.FromParams = true, from.FromSteps, from.FromParams
-			}
-		} else if f.Fails(h.Strict) && !h.NoShrink {
-			f.Failure.Capped = true
+		s := c.sighted
+		f.Failure = h.failureOf(c.prop, s.out, s.sig, s.seed)
+		f.Property = c.prop.Name
+		if f.Fails(h.Strict) && !h.NoShrink && ctx.Err() == nil {
+			h.shrinkFinding(ctx, f, c.prop, s, c.shrink)
+		} else {
+			h.saveFinding(f)
 		}
-		if err := f.Failure.save(h.ReportDir, h.Replay); err != nil {
-			f.Failure.Reproduce = "(the case could not be saved: " + err.Error() + ")"
-		}
-		out = append(out, h.Results.register(f))
 	}
-	return out
 }
 
 // newFinding is the finding of the defect sig that outcome o (of the case
-// of seed) shows.
-func (h *Harness) newFinding(p *Property, sig string, o Outcome, seed uint64) *Finding {
+// of seed) shows, in that many cases.
+func (h *Harness) newFinding(p *Property, sig string, o Outcome, seed uint64, cases int) *Finding {
 	fail := h.failureOf(p, o, sig, seed)
 	d := fail.Divergences[0]
 	return &Finding{Signature: sig, Row: d.Row, Soft: d.Kind != oracle.Hard, Cross: h.crossCutting(d.Row),
-		Headline: fail.Headline, Property: p.Name, Failure: fail}
+		Headline: fail.Headline, Property: p.Name, Cases: cases, Failure: fail}
 }

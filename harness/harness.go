@@ -48,6 +48,8 @@ import (
 // the default world with the defaults below.
 type Config struct {
 	Target          string        // base URL of the endpoint; "" starts the built-in emulator
+	TargetName      string        // what the target is (product name), for reports
+	TargetVersion   string        // its version, for reports
 	World           *oracle.World // the target's fixtures; nil: the default world
 	Profile         *spec.Profile // nil: spec.Default()
 	AccessKeyID     string        // credentials for the world's primary key (see Open)
@@ -167,6 +169,8 @@ func (c *Config) CheckFlags() error {
 		return fmt.Errorf("--checks must be at least 1, not %d", c.Checks)
 	case c.Workers < 1:
 		return fmt.Errorf("--workers must be at least 1, not %d", c.Workers)
+	case c.MaxFill < 1:
+		return fmt.Errorf("--max-fill must be at least 1, not %d", c.MaxFill)
 	}
 	return nil
 }
@@ -277,6 +281,7 @@ func (h *Harness) State() oracle.State {
 // number of ENIs the run created that are known to be left on the target;
 // the summary also counts the creates whose outcome stayed unknown.
 func (h *Harness) Close(ctx context.Context) int {
+	h.ShrinkCrossCutting(ctx)
 	leaked, unknown := h.Sweep(ctx)
 	h.Results.setLeaked(leaked, unknown)
 	if h.Emulator != nil {

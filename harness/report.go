@@ -115,41 +115,91 @@ func observed(s StepResult, subject string) answer {
 	return a
 }
 
-// Text renders the report.
-func (h *Harness) Text(f *Failure) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "✗ %s\n", f.Headline)
-	fmt.Fprintf(&b, "  property: %s\n", f.Property)
-	if f.Rule != nil {
-		fmt.Fprintf(&b, "  rule:     %s — %s (%s: %s)\n", f.Rule.ID, f.Rule.Title, f.Rule.Provenance, f.Rule.Source)
-	} else {
-		b.WriteString("  rule:     none: the request is valid and must succeed\n")
-	}
+// Parts is a failure's report, piece by piece: what Text prints and the
+// HTML report shows.
+type Parts struct {
+	Headline    string   `json:"headline"`
+	Property    string   `json:"property"`
+	Rule        string   `json:"rule"`       // "id — title", or what a valid request must do
+	Provenance  string   `json:"provenance"` // of the rule; "" for none
+	Source      string   `json:"source"`
+	Request     string   `json:"request"`     // as sent, signatures and tokens redacted, clipped
+	Diff        string   `json:"diff"`        // (-oracle +target)
+	Divergences []string `json:"divergences"` // "kind what [row]: want …, got … — why"
+	Body        string   `json:"body,omitempty"`
+	Shrunk      string   `json:"shrunk"`       // how the minimal case came about
+	Steps       []string `json:"minimal_case"` // the minimal case, a request a line
+	Params      int      `json:"params"`
+	File        string   `json:"case_file,omitempty"`
+	Reproduce   string   `json:"reproduce,omitempty"`
+}
+
+// Parts breaks a failure's report into its pieces.
+func (h *Harness) Parts(f *Failure) Parts {
 	s := f.Outcome.All()[f.Step]
-	fmt.Fprintf(&b, "  request:  %s\n", clip(s.Sent(), 2000))
-	fmt.Fprintf(&b, "  diff (-oracle +target):\n%s", indent(cmp.Diff(h.predicted(s), observed(s, h.Profile.Subject)), "    "))
+	p := Parts{Headline: f.Headline, Property: f.Property, Rule: "none: the request is valid and must succeed",
+		Request: clip(s.Sent(), 700), Diff: cmp.Diff(h.predicted(s), observed(s, h.Profile.Subject)),
+		File: f.File, Reproduce: f.Reproduce}
+	switch a := h.aspectOf(f); {
+	case a != nil:
+		p.Rule, p.Provenance, p.Source = a.ID+" — "+a.Title, string(a.Provenance), a.Source
+	case f.Rule != nil:
+		p.Rule, p.Provenance, p.Source = f.Rule.ID+" — "+f.Rule.Title, string(f.Rule.Provenance), f.Rule.Source
+	}
 	for _, d := range f.Divergences {
-		fmt.Fprintf(&b, "    %s %s [%s]: want %s, got %s — %s\n", d.Kind, d.What, d.Row, d.Want, d.Got, d.Why)
+		p.Divergences = append(p.Divergences, fmt.Sprintf("%s %s [%s]: want %s, got %s — %s", d.Kind, d.What, d.Row, d.Want, d.Got, d.Why))
 	}
 	if len(s.Observed.Body) > 0 {
-		fmt.Fprintf(&b, "  body:     %s\n", strconv.Quote(clip(string(s.Observed.Body), 300)))
+		p.Body = strconv.Quote(clip(string(s.Observed.Body), 300))
 	}
-	steps, params := size(f.Outcome.Case)
-	shrunk := "not shrunk: the failure did not happen again"
+	p.Shrunk = "not shrunk: the failure did not happen again"
 	switch {
 	case f.Replayed:
-		shrunk = "replayed as saved"
+		p.Shrunk = "replayed as saved"
 	case f.Capped:
-		shrunk = fmt.Sprintf("not shrunk: the property shrank %d findings already", MaxShrinks)
+		p.Shrunk = fmt.Sprintf("not shrunk: the property shrank %d findings already", MaxShrinks)
 	case f.Shrunk:
-		shrunk = fmt.Sprintf("shrunk from %d steps and %d parameters", f.FromSteps, f.FromParams)
+		p.Shrunk = fmt.Sprintf("shrunk from %d steps and %d parameters", f.FromSteps, f.FromParams)
 	}
-	fmt.Fprintf(&b, "  minimal case (%d steps, %d parameters; %s):\n", steps, params, shrunk)
-	for n, st := range f.Outcome.Case.Steps {
+	for _, st := range f.Outcome.Case.Steps {
+		p.Steps = append(p.Steps, st.String())
+	}
+	_, p.Params = size(f.Outcome.Case)
+	return p
+}
+
+// aspectOf returns the aspect a failure's divergences count against, nil
+// when they count against a rule.
+func (h *Harness) aspectOf(f *Failure) *spec.Aspect {
+	if len(f.Divergences) == 0 {
+		return nil
+	}
+	return h.Profile.Aspect(f.Divergences[0].Row)
+}
+
+// Text renders the report.
+func (h *Harness) Text(f *Failure) string { return h.Parts(f).Text() }
+
+// Text renders the pieces as the console report.
+func (p Parts) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "✗ %s\n  property: %s\n  rule:     %s", p.Headline, p.Property, p.Rule)
+	if p.Provenance != "" {
+		fmt.Fprintf(&b, " (%s: %s)", p.Provenance, p.Source)
+	}
+	fmt.Fprintf(&b, "\n  request:  %s\n  diff (-oracle +target):\n%s", p.Request, indent(p.Diff, "    "))
+	for _, d := range p.Divergences {
+		fmt.Fprintf(&b, "    %s\n", d)
+	}
+	if p.Body != "" {
+		fmt.Fprintf(&b, "  body:     %s\n", p.Body)
+	}
+	fmt.Fprintf(&b, "  minimal case (%d steps, %d parameters; %s):\n", len(p.Steps), p.Params, p.Shrunk)
+	for n, st := range p.Steps {
 		fmt.Fprintf(&b, "    %d. %s\n", n+1, st)
 	}
-	if f.File != "" {
-		fmt.Fprintf(&b, "  saved:    %s\n  reproduce: %s\n", f.File, f.Reproduce)
+	if p.File != "" {
+		fmt.Fprintf(&b, "  saved:    %s\n  reproduce: %s\n", p.File, p.Reproduce)
 	}
 	return b.String()
 }
@@ -219,8 +269,25 @@ func (f *Failure) save(dir, replay string) error {
 	}
 	name := unsafeName.ReplaceAllString(row, "_") + fmt.Sprintf("-%08x", h.Sum32())
 	f.File = filepath.Join(dir, "cases", name+".json")
-	f.Reproduce = replay + " " + f.File
+	f.Reproduce = replay + " " + ShellQuote(absolute(f.File))
 	return os.WriteFile(f.File, append(data, '\n'), 0o644)
+}
+
+// absolute returns path made absolute, or path when that fails.
+func absolute(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
+}
+
+// ShellQuote quotes s for a POSIX shell when it holds anything but
+// letters, digits and -_./:=,@+%: a reproduction line pastes as it is.
+func ShellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=,@+%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // LoadCase reads a case file: a Saved report or a bare case.

@@ -3,12 +3,15 @@ package harness
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/eniconform/eniconform/spec"
 )
 
 // Results gathers what a run found: the property results, the findings,
@@ -22,6 +25,8 @@ type Results struct {
 	findings []*Finding          // in the order found
 	bySig    map[string]*Finding // signature → finding
 	judged   map[string]int      // verdict row → answers judged on it
+	statuses map[string]int      // HTTP status of the answers to the cases' requests → how many
+	latency  latencies
 	leaked   int
 	unknown  int
 	last     time.Time // of the last progress line
@@ -29,7 +34,7 @@ type Results struct {
 
 // NewResults starts the clock of a run.
 func NewResults(seed uint64) *Results {
-	return &Results{seed: seed, start: time.Now(), bySig: map[string]*Finding{}, judged: map[string]int{}}
+	return &Results{seed: seed, start: time.Now(), bySig: map[string]*Finding{}, judged: map[string]int{}, statuses: map[string]int{}}
 }
 
 func (r *Results) count(requests int) { r.requests.Add(int64(requests)) }
@@ -40,7 +45,8 @@ func (r *Results) add(p PropResult) {
 	r.props = append(r.props, p)
 }
 
-// judge counts the rows every request of an outcome was judged on.
+// judge counts the rows every request of an outcome was judged on, and
+// the status and latency of its answer.
 func (r *Results) judge(o *Outcome) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -48,6 +54,8 @@ func (r *Results) judge(o *Outcome) {
 		for _, row := range s.Judged {
 			r.judged[row]++
 		}
+		r.statuses[statusKey(s.Observed.Status)]++
+		r.latency.add(s.Latency)
 	}
 }
 
@@ -75,6 +83,25 @@ func (r *Results) register(f *Finding) *Finding {
 	r.bySig[f.Signature] = f
 	r.findings = append(r.findings, f)
 	return f
+}
+
+// offer keeps c as the case to shrink a cross-cutting finding from, if it
+// is the smallest so far.
+func (r *Results) offer(f *Finding, c *candidate) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if f.best == nil || smaller(c.sighted.out.Case, f.best.sighted.out.Case) {
+		f.best = c
+	}
+}
+
+// take returns the case to shrink a cross-cutting finding from, once.
+func (r *Results) take(f *Finding) *candidate {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c := f.best
+	f.best = nil
+	return c
 }
 
 func (r *Results) setLeaked(leaked, unknown int) {
@@ -125,7 +152,11 @@ func (h *Harness) progress() {
 // stable (snake case throughout).
 type Summary struct {
 	Target      string                `json:"target"`
+	TargetName  string                `json:"target_name,omitempty"`
+	TargetVer   string                `json:"target_version,omitempty"`
 	Profile     string                `json:"profile"`
+	Version     string                `json:"eniconform_version"`
+	Started     time.Time             `json:"started"`
 	Seed        uint64                `json:"seed"`
 	Workers     int                   `json:"workers"`
 	Checks      int                   `json:"checks"`
@@ -140,6 +171,9 @@ type Summary struct {
 	Leaked      int                   `json:"leaked_enis"`
 	Unknown     int                   `json:"creates_of_unknown_outcome"` // answered by a timeout, 5xx or garbage and never settled
 	Counts      VerdictCounts         `json:"counts"`
+	Inferred    int                   `json:"verdicts_on_inferred_rules"` // rows judged (conforming or diverging) whose provenance is inferred
+	Statuses    map[string]int        `json:"status_codes"`               // of the answers to the cases' requests
+	Latency     Latency               `json:"latency_ms"`
 	Families    map[string]*FamilyRow `json:"families"`
 	Verdicts    []Verdict             `json:"verdicts"`
 	Findings    []FindingSummary      `json:"findings"`
@@ -166,20 +200,17 @@ type PropSummary struct {
 	Skipped  string   `json:"skipped,omitempty"`
 }
 
-// FindingSummary is one finding in summary.json.
+// FindingSummary is one finding in summary.json: its row, signature and
+// counts, and its report piece by piece (Parts) and whole (Report).
 type FindingSummary struct {
 	Row       string `json:"row"`
 	Signature string `json:"signature"`
-	Headline  string `json:"headline"`
 	Soft      bool   `json:"soft,omitempty"`
 	Cross     bool   `json:"cross_cutting,omitempty"`
-	Property  string `json:"property"`
 	Cases     int    `json:"cases"`
 	Shrunk    bool   `json:"shrunk"`
-	Steps     int    `json:"steps"`
-	Params    int    `json:"params"`
-	File      string `json:"case_file,omitempty"`
-	Reproduce string `json:"reproduce,omitempty"`
+	Parts
+	Report string `json:"report"` // the whole report, as the console prints it
 }
 
 // Summary tallies the run.
@@ -187,15 +218,19 @@ func (h *Harness) Summary() Summary {
 	r := h.Results
 	props := r.Props()
 	r.mu.Lock()
-	s := Summary{Target: h.Target, Profile: h.Profile.Name, Seed: r.seed, Workers: h.Workers, Checks: h.Checks, Strict: h.Strict,
-		Seconds: time.Since(r.start).Seconds(), Requests: r.requests.Load(), Leaked: r.leaked, Unknown: r.unknown}
+	s := Summary{Target: h.Target, TargetName: h.TargetName, TargetVer: h.TargetVersion, Profile: h.Profile.Name, Version: Version(), Started: r.start.UTC().Truncate(time.Second),
+		Seed: r.seed, Workers: h.Workers, Checks: h.Checks, Strict: h.Strict,
+		Seconds: time.Since(r.start).Seconds(), Requests: r.requests.Load(), Leaked: r.leaked, Unknown: r.unknown,
+		Statuses: maps.Clone(r.statuses), Latency: r.latency.summary()}
 	r.mu.Unlock()
 	for _, p := range props {
 		s.Cases += p.Cases
 		s.Properties = append(s.Properties, h.propSummary(p))
 	}
 	for _, f := range r.Findings() {
-		s.Findings = append(s.Findings, findingSummary(f))
+		parts := h.Parts(f.Failure)
+		s.Findings = append(s.Findings, FindingSummary{Row: f.Row, Signature: f.Signature, Soft: f.Soft, Cross: f.Cross,
+			Cases: f.Cases, Shrunk: f.Failure.Shrunk, Parts: parts, Report: parts.Text()})
 		switch {
 		case f.Fails(h.Strict):
 			s.Divergences++
@@ -205,6 +240,11 @@ func (h *Harness) Summary() Summary {
 	}
 	s.Verdicts = h.Verdicts()
 	s.Counts, s.Families = tally(s.Verdicts)
+	for _, v := range s.Verdicts {
+		if v.Provenance == string(spec.Inferred) && (v.Verdict == Conforms || v.Verdict == Diverges) {
+			s.Inferred++
+		}
+	}
 	s.Verdict = "conforms"
 	if s.Counts.Diverges > 0 || s.Leaked > 0 {
 		s.Verdict = "diverges"
@@ -233,13 +273,6 @@ func (h *Harness) propSummary(p PropResult) PropSummary {
 	return ps
 }
 
-func findingSummary(f *Finding) FindingSummary {
-	steps, params := size(f.Failure.Outcome.Case)
-	return FindingSummary{Row: f.Row, Signature: f.Signature, Headline: f.Headline, Soft: f.Soft, Cross: f.Cross,
-		Property: f.Property, Cases: f.Cases, Shrunk: f.Failure.Shrunk, Steps: steps, Params: params,
-		File: f.Failure.File, Reproduce: f.Failure.Reproduce}
-}
-
 // WriteSummary writes summary.json and junit.xml under the report
 // directory (each finding's case file is saved as it is found) and returns
 // the summary.
@@ -255,5 +288,5 @@ func (h *Harness) WriteSummary() (Summary, error) {
 	if err := os.WriteFile(filepath.Join(h.ReportDir, "summary.json"), append(data, '\n'), 0o644); err != nil {
 		return s, err
 	}
-	return s, h.writeJUnit(filepath.Join(h.ReportDir, "junit.xml"), s)
+	return s, WriteJUnit(filepath.Join(h.ReportDir, "junit.xml"), s)
 }

@@ -39,7 +39,7 @@ func (h *Harness) stateful(ctx context.Context, p *Property) PropResult {
 			}
 		}
 	}
-	res.Showed = h.report(context.WithoutCancel(ctx), p, seen.inOrder(), func(ctx context.Context, s *sighted) (Outcome, bool) {
+	res.Showed, res.Probed = h.report(context.WithoutCancel(ctx), p, seen.inOrder(), func(ctx context.Context, s *sighted) (Outcome, bool) {
 		return h.machine(ctx, s.seed, s.sig)
 	})
 	return res

@@ -40,7 +40,8 @@ type VerdictCounts struct {
 	Unreachable  int `json:"unreachable"`
 }
 
-func (c *VerdictCounts) add(verdict string) {
+// Add counts one row with verdict.
+func (c *VerdictCounts) Add(verdict string) {
 	switch verdict {
 	case Conforms:
 		c.Conforms++
@@ -118,13 +119,13 @@ func tally(vs []Verdict) (VerdictCounts, map[string]*FamilyRow) {
 	var all VerdictCounts
 	fams := map[string]*FamilyRow{}
 	for _, v := range vs {
-		all.add(v.Verdict)
+		all.Add(v.Verdict)
 		row := fams[v.Family]
 		if row == nil {
 			row = &FamilyRow{}
 			fams[v.Family] = row
 		}
-		row.add(v.Verdict)
+		row.Add(v.Verdict)
 		row.Cases += v.Cases
 		row.Findings += len(v.Findings)
 	}
@@ -134,26 +135,28 @@ func tally(vs []Verdict) (VerdictCounts, map[string]*FamilyRow) {
 // marks are the console's signs for the verdicts.
 var marks = map[string]string{Conforms: "✓", Diverges: "✗", NotExercised: "○", Unreachable: "·"}
 
-// WriteMatrix prints the per-rule matrix compactly: one wrapped line of
-// marked rows per family, then the findings (those that fail the run, the
-// cross-cutting ones, the soft ones, each under its heading), what was not
-// exercised and why, and the run's figures.
-func (h *Harness) WriteMatrix(w io.Writer, s Summary) {
+// WriteMatrix prints the per-rule matrix of a summary compactly: one
+// wrapped line of marked rows per family (in the order of s.Verdicts),
+// then the findings (those that fail the run, the cross-cutting ones, the
+// soft ones, each under its heading), what was not exercised and why, and
+// the run's figures.
+func WriteMatrix(w io.Writer, s Summary) {
 	c := s.Counts
 	fmt.Fprintf(w, "verdicts: %d conform, %d diverge, %d not exercised, %d unreachable (%s conforms, %s diverges, %s not exercised, %s unreachable)\n",
 		c.Conforms, c.Diverges, c.NotExercised, c.Unreachable, marks[Conforms], marks[Diverges], marks[NotExercised], marks[Unreachable])
-	for _, fam := range spec.Families {
+	for _, fam := range familiesOf(s.Verdicts) {
 		var cells []string
 		for _, v := range s.Verdicts {
 			if v.Family == fam {
 				cells = append(cells, marks[v.Verdict]+v.ID)
 			}
 		}
-		if len(cells) > 0 {
-			writeWrapped(w, fmt.Sprintf("  %-11s ", fam), cells, 110)
-		}
+		writeWrapped(w, fmt.Sprintf("  %-11s ", fam), cells, 110)
 	}
-	h.writeFindings(w, s)
+	writeFindings(w, s)
+	for _, n := range NextSteps(s) {
+		fmt.Fprintf(w, "next: %s\n", n)
+	}
 	fmt.Fprintf(w, "%d cases (%d requests) in %.1f s: %.0f cases/s; %d findings fail the run, %d soft; leaked ENIs: %d; seed %d\n",
 		s.Cases, s.Requests, s.Seconds, s.CasesPerSec, s.Divergences, s.Soft, s.Leaked, s.Seed)
 	if s.Unknown > 0 {
@@ -161,8 +164,19 @@ func (h *Harness) WriteMatrix(w io.Writer, s Summary) {
 	}
 }
 
+// familiesOf lists the families of verdicts in their order.
+func familiesOf(vs []Verdict) []string {
+	var out []string
+	for _, v := range vs {
+		if !slices.Contains(out, v.Family) {
+			out = append(out, v.Family)
+		}
+	}
+	return out
+}
+
 // writeFindings lists the findings by heading, and the rows not exercised.
-func (h *Harness) writeFindings(w io.Writer, s Summary) {
+func writeFindings(w io.Writer, s Summary) {
 	heads := []struct {
 		title string
 		keep  func(FindingSummary) bool
@@ -248,12 +262,12 @@ type junitMessage struct {
 	Text    string `xml:",chardata"`
 }
 
-// writeJUnit writes the matrix as JUnit XML: one testcase per rule and
-// aspect, failed when it diverges, skipped when not exercised or
-// unreachable.
-func (h *Harness) writeJUnit(path string, s Summary) error {
+// WriteJUnit writes the matrix of a summary as JUnit XML: a testsuite per
+// family, one testcase per rule and aspect, failed when it diverges (with
+// the reports of its findings), skipped when not exercised or unreachable.
+func WriteJUnit(path string, s Summary) error {
 	all := junitSuites{Name: "eniconform " + s.Profile, Time: s.Seconds}
-	for _, fam := range spec.Families {
+	for _, fam := range familiesOf(s.Verdicts) {
 		suite := junitSuite{Name: fam}
 		for _, v := range s.Verdicts {
 			if v.Family != fam {
@@ -262,7 +276,7 @@ func (h *Harness) writeJUnit(path string, s Summary) error {
 			tc := junitCase{Name: v.ID + ": " + v.Title, Classname: fam, Output: fmt.Sprintf("%s on %d answers (%s)", v.Verdict, v.Cases, v.Provenance)}
 			switch v.Verdict {
 			case Diverges:
-				tc.Failure = &junitMessage{Message: v.Findings[0], Text: h.findingTexts(v.ID)}
+				tc.Failure = &junitMessage{Message: v.Findings[0], Text: findingTexts(s, v.ID)}
 				suite.Failures++
 			case NotExercised, Unreachable:
 				tc.Skipped = &junitMessage{Message: v.Verdict + ": " + v.Reason}
@@ -282,12 +296,12 @@ func (h *Harness) writeJUnit(path string, s Summary) error {
 	return os.WriteFile(path, append([]byte(xml.Header), append(data, '\n')...), 0o644)
 }
 
-// findingTexts renders every finding of a row as its report.
-func (h *Harness) findingTexts(row string) string {
+// findingTexts joins the reports of every finding of a row.
+func findingTexts(s Summary, row string) string {
 	var b strings.Builder
-	for _, f := range h.Results.Findings() {
+	for _, f := range s.Findings {
 		if f.Row == row {
-			b.WriteString(h.Text(f.Failure))
+			b.WriteString(f.Report)
 		}
 	}
 	return b.String()
@@ -297,4 +311,57 @@ func (h *Harness) findingTexts(row string) string {
 // one of its rows.
 func (p *Property) about(row string) bool {
 	return p.Rule != nil && p.Rule.ID == row || slices.Contains(p.Rows, row)
+}
+
+// NextSteps says in a few lines what a person should do after the run: how
+// to follow up the findings, what to add so that the rules not exercised
+// are (grouped by reason), what the soft findings and the leaks ask for.
+func NextSteps(s Summary) []string {
+	var out []string
+	if n := s.Counts.Diverges; n > 0 {
+		out = append(out, fmt.Sprintf("%d row%s diverge: each finding has a minimal case and a line that replays it (eniconform replay …)", n, plural(n)))
+	}
+	var reasons []string
+	byReason := map[string][]string{}
+	for _, v := range s.Verdicts {
+		if v.Verdict == NotExercised {
+			if byReason[v.Reason] == nil {
+				reasons = append(reasons, v.Reason)
+			}
+			byReason[v.Reason] = append(byReason[v.Reason], v.ID)
+		}
+	}
+	for _, r := range reasons {
+		ids := byReason[r]
+		out = append(out, fmt.Sprintf("%d not exercised (%s): %s", len(ids), strings.Join(ids, ", "), r))
+	}
+	if s.Soft > 0 && !s.Strict {
+		out = append(out, fmt.Sprintf("%d soft finding%s (precedence, documented alternatives): add --strict-precedence to fail on them, or --spec-overlay FILE where your target follows another source", s.Soft, plural(s.Soft)))
+	}
+	if onInferred := inferredFindings(s); onInferred > 0 {
+		out = append(out, fmt.Sprintf("%d finding%s on rules whose provenance is inferred (our own decision): if your target follows a source, record it with --spec-overlay FILE", onInferred, plural(onInferred)))
+	}
+	if s.Leaked > 0 {
+		out = append(out, fmt.Sprintf("%d ENIs the run created are still on the target: delete them before the next run", s.Leaked))
+	}
+	if len(out) == 0 {
+		out = append(out, "nothing: every rule and aspect that can be exercised was, and conforms")
+	}
+	return out
+}
+
+// inferredFindings counts the failing findings on rows whose provenance is
+// inferred.
+func inferredFindings(s Summary) int {
+	inferred := map[string]bool{}
+	for _, v := range s.Verdicts {
+		inferred[v.ID] = v.Provenance == string(spec.Inferred)
+	}
+	n := 0
+	for _, f := range s.Findings {
+		if inferred[f.Row] && (!f.Soft || s.Strict) {
+			n++
+		}
+	}
+	return n
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/eniconform/eniconform/emulator"
+	"github.com/eniconform/eniconform/generators"
 	"github.com/eniconform/eniconform/harness"
 	"github.com/eniconform/eniconform/spec"
 	"github.com/eniconform/eniconform/world"
@@ -33,6 +34,7 @@ type Options struct {
 	Verbose     bool
 	NoColor     bool      // plain output (stdout is not a terminal)
 	Out         io.Writer // where the summary table goes; nil: stdout
+	console     *console  // the run's own console (Run without -v); nil: Ginkgo's reporter
 }
 
 // Register adds the run's flags to fs, writing into o.
@@ -50,6 +52,7 @@ func (o *Options) Register(fs *flag.FlagSet) {
 	fs.DurationVar(&c.Timeout, "timeout", 10*time.Second, "timeout of one request")
 	fs.BoolVar(&c.Strict, "strict-precedence", false, "precedence and documented-alternative divergences fail the run too")
 	fs.DurationVar(&c.ShrinkTime, "shrink-time", 10*time.Second, "time to spend shrinking one failure")
+	fs.IntVar(&c.MaxFill, "max-fill", generators.DefaultMaxFill, "setup creates one case may make to reach a limit (quota, capacity, pool); a limit further away is not exercised")
 	fs.StringVar(&c.ReportDir, "report-dir", "eniconform-report", "where summary.json, junit.xml, ginkgo.json and failing cases go")
 	fs.BoolVar(&c.AllowRealCloud, "allow-real-cloud", false, "permit a target under aliyuncs.com (real ENIs are created and deleted)")
 	fs.StringVar(&o.ProfileName, "profile", spec.DefaultProfile, "spec profile: "+strings.Join(spec.Names(), ", "))
@@ -183,8 +186,14 @@ func Run(o *Options, stderr io.Writer) int {
 		return 2
 	}
 	RegisterFailHandler(Fail)
+	defer muteGinkgo(o)()
+	if o.console != nil {
+		o.console.start(h)
+	}
 	passed := RunSpecs(&fakeT{}, "eniconform", sc, rc)
-	fmt.Fprintln(o.out()) // Ginkgo's last line has no newline
+	if o.console == nil {
+		fmt.Fprintln(o.out()) // Ginkgo's last line has no newline
+	}
 	if !passed {
 		return 1
 	}

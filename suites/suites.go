@@ -12,12 +12,14 @@
 package suites
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 
 	"github.com/eniconform/eniconform/harness"
+	"github.com/eniconform/eniconform/report"
 	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
@@ -62,7 +64,10 @@ func describeCatalogue() bool {
 // harness.PropResult.Failing), and no other text.
 func check(ctx SpecContext, p *harness.Property) {
 	r := H.Run(ctx, p)
-	AddReportEntry("cases", r.Cases, ReportEntryVisibilityFailureOrVerbose)
+	if opts.console != nil {
+		opts.console.property(r, H.Strict)
+	}
+	AddReportEntry("cases", r.Cases, ReportEntryVisibilityNever)
 	if r.Skipped != "" {
 		Skip(r.Skipped)
 	}
@@ -74,6 +79,7 @@ func check(ctx SpecContext, p *harness.Property) {
 // crossCutting fails with the cross-cutting findings of the run: each is
 // reported once, here, not under every property whose cases showed it.
 func crossCutting() {
+	H.ShrinkCrossCutting(context.Background())
 	var fails []*harness.Finding
 	for _, f := range H.Results.Findings() {
 		if f.Cross && f.Fails(H.Strict) {
@@ -105,22 +111,26 @@ var _ = AfterSuite(func(ctx SpecContext) {
 	}
 }, NodeTimeout(opts.sweepTimeout()))
 
-var _ = ReportAfterSuite("eniconform reports", func(report Report) {
+var _ = ReportAfterSuite("eniconform reports", func(ginkgoReport Report) {
 	if H == nil {
 		return
 	}
 	dir := H.ReportDir
-	errs := []error{reporters.GenerateJSONReport(report, filepath.Join(dir, "ginkgo.json"))}
+	errs := []error{reporters.GenerateJSONReport(ginkgoReport, filepath.Join(dir, "ginkgo.json"))}
 	s, err := H.WriteSummary()
-	errs = append(errs, err)
+	errs = append(errs, err, report.Write(filepath.Join(dir, "report.html"), s))
 	for _, err := range errs {
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "eniconform: writing reports: %v\n", err)
 		}
 	}
-	fmt.Fprintln(opts.out())
-	H.WriteMatrix(opts.out(), s)
-	fmt.Fprintf(opts.out(), "reports: %s (summary.json, junit.xml, ginkgo.json, cases/)\n", dir)
+	if opts.console != nil {
+		opts.console.end(s)
+	} else {
+		fmt.Fprintln(opts.out())
+		harness.WriteMatrix(opts.out(), s)
+	}
+	fmt.Fprintf(opts.out(), "reports: %s (report.html, summary.json, junit.xml, ginkgo.json, cases/)\n", dir)
 })
 
 // suiteConfig is Ginkgo's configuration for a run from Run.

@@ -63,6 +63,7 @@ func Parse(name string, data []byte) (*oracle.World, error) {
 	if err := dec.Decode(w); err != nil {
 		return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(strings.ReplaceAll(err.Error(), "yaml: ", ""), "unmarshal errors:\n  "))
 	}
+	fillDefaults(w)
 	if errs := w.Validate(); len(errs) > 0 {
 		var all []error
 		for _, e := range errs {

@@ -53,3 +53,30 @@ func TestLoadNamesAMissingFile(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// With one main account, uid, owner and a RAM user's main may be left out;
+// with two they must be said.
+func TestOneMainAccountNeedsNoUIDs(t *testing.T) {
+	one := `
+accounts:
+  - {access_key_id: me, access_key_secret: s}
+  - {access_key_id: me-ram, access_key_secret: r, type: ram, permissions: ["*"]}
+regions: [{id: cn-hangzhou, zones: [cn-hangzhou-h]}]
+vpcs: [{id: vpc-1, region: cn-hangzhou, cidr: 10.0.0.0/16}]
+vswitches: [{id: vsw-1, vpc: vpc-1, zone: cn-hangzhou-h, cidr: 10.0.0.0/24}]
+security_groups: [{id: sg-1, region: cn-hangzhou, vpc: vpc-1}]
+`
+	w, err := world.Parse("one.yaml", []byte(one))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := w.Accounts; a[0].UID != world.DefaultUID || a[0].Type != "main" || a[1].Main != world.DefaultUID ||
+		w.VPCs[0].Owner != world.DefaultUID || w.SecurityGroups[0].Owner != world.DefaultUID {
+		t.Fatalf("defaults not filled in: %+v", w)
+	}
+	two := strings.Replace(one, "- {access_key_id: me, access_key_secret: s}",
+		"- {access_key_id: me, access_key_secret: s, uid: \"1\"}\n  - {access_key_id: you, access_key_secret: y, uid: \"2\"}", 1)
+	if _, err := world.Parse("two.yaml", []byte(two)); err == nil || !strings.Contains(err.Error(), "owner") {
+		t.Fatalf("two main accounts without owners must be refused, naming the field: %v", err)
+	}
+}

@@ -121,12 +121,17 @@ func TestRunReportsABrokenTargetAndNeverPrintsSecrets(t *testing.T) {
 			t.Errorf("the report lacks %q:\n%s", want, stdout)
 		}
 	}
+	for _, noise := range []string{"Expected", "Timeline", "suites.go:", "[FAILED]", "Summarizing"} {
+		if strings.Contains(stdout, noise) {
+			t.Errorf("the console carries Ginkgo's %q:\n%s", noise, stdout)
+		}
+	}
 	var s harness.Summary
 	readJSON(t, filepath.Join(reports, "summary.json"), &s)
 	if s.Divergences == 0 || len(s.Findings) == 0 || s.Findings[0].File == "" {
 		t.Fatalf("summary.json does not record the divergence: %+v", s)
 	}
-	for _, f := range []string{"junit.xml", "ginkgo.json"} {
+	for _, f := range []string{"junit.xml", "ginkgo.json", "report.html"} {
 		if _, err := os.Stat(filepath.Join(reports, f)); err != nil {
 			t.Error(err)
 		}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/eniconform/eniconform/emulator"
+	"github.com/eniconform/eniconform/generators"
 	"github.com/eniconform/eniconform/harness"
 )
 
@@ -31,6 +32,7 @@ func selftestCommand(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.Workers, "workers", 16, "cases in flight in the clean pass (fault passes run their cases one at a time)")
 	fs.StringVar(&cfg.ReportDir, "report-dir", "eniconform-report/selftest", "where each pass writes its failing cases")
 	profile := profileFlag(fs)
+	fs.IntVar(&cfg.MaxFill, "max-fill", generators.DefaultMaxFill, "setup creates one case may make to reach a limit")
 	save := fs.String("save-regressions", "", "write each fault's minimal case to `dir`/<fault>.json (e.g. suites/testdata/regressions)")
 	combined := fs.Int("combined", 0, "plant `N` random combinations of faults (2 up to all) besides all of them at once, and measure recall and precision")
 	fs.Func("fault", "plant only these faults (`NAME[,NAME]`; default: the whole catalogue, see below)", func(s string) error {
