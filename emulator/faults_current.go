@@ -48,7 +48,7 @@ var currentFaults = []Fault{
 		}},
 	{Name: "ipv6-without-ipv6-vswitch", Family: "addressing", Breaks: []string{"addr.ipv6-not-enabled"}, Profiles: current,
 		Doc:     "IPv6 addresses asked for in a vSwitch without IPv6 are accepted (and none are assigned)",
-		Needs:   []string{"Ipv6AddressCount"},
+		Needs:   []string{"Ipv6AddressCount", "Ipv6Address.N"},
 		profile: unreachable("addr.ipv6-not-enabled")},
 	{Name: "missing-resource-group-accepted", Family: "references", Breaks: []string{"ref.resource-group-not-found"}, Profiles: current,
 		Doc:     "a ResourceGroupId that does not exist is accepted and stored",
