@@ -1,9 +1,11 @@
 package oracle_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/eniconform/eniconform/oracle"
+	"github.com/eniconform/eniconform/spec"
 )
 
 // currentCases trigger the current profile's rules (and those it changes)
@@ -50,4 +52,53 @@ var currentCases = map[string]func(t testing.TB, m *oracle.Model) (oracle.State,
 	"addr.ipv6-in-use": func(t testing.TB, m *oracle.Model) (oracle.State, *oracle.Request) {
 		return fill(t, m, state(t), 1, "Ipv6Address.1", "2408:4005:3f0:1200::7"), with(create(), "Ipv6Address.1", "2408:4005:3f0:1200::7")
 	},
+}
+
+// Secondary and IPv6 addresses the server chooses are usable, distinct and
+// free; the model learns them from the answer, a security group's capacity
+// and the vSwitch's pool count them, and a delete releases them all.
+func TestChosenAddressesAreHeldCountedAndReleased(t *testing.T) {
+	m, err := oracle.NewModel(spec.Must(spec.CurrentProfile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s0 := state(t)
+	r := with(create(), "SecurityGroupId", "<del>", "SecurityGroupIds.1", "sg-bp1main", "SecurityGroupIds.2", "sg-bp1side",
+		"SecondaryPrivateIpAddressCount", "2", "Ipv6AddressCount", "2", "Tag.1.Key", "team")
+	p := m.Predict(&s0, r)
+	if !p.Success() {
+		t.Fatalf("predicted %s", p.Winner.ID)
+	}
+	o := m.Answer(&s0, &p, oracle.Choice{RequestID: "0E3F1F4C-0000-4000-8000-000000000000", ENIID: eniID(1), IPOffset: 7, MAC: "00:16:3e:00:01:02"})
+	if d := m.Check(&s0, &p, &o); len(d) > 0 {
+		t.Fatalf("the model's own answer diverges: %v", d)
+	}
+	v := o.Created
+	if len(v.SecondaryIPs) != 2 || len(v.IPv6s) != 2 || len(v.SecurityGroupIDs) != 2 || len(v.Tags) != 1 {
+		t.Fatalf("the answer shows %+v", v)
+	}
+	addrs := append(append([]string{v.PrivateIPAddress}, v.SecondaryIPs...), v.IPv6s...)
+	s1 := m.Next(s0, &p, &o)
+	for i, a := range addrs {
+		if slices.Contains(addrs[:i], a) || !s1.Holds("vsw-bp1main-h", a) || s0.Holds("vsw-bp1main-h", a) {
+			t.Errorf("address %s: repeated, or not newly held (%v)", a, addrs)
+		}
+	}
+	_, before, poolBefore := s0.Room("1000000000000001", "cn-hangzhou", "sg-bp1side", "vsw-bp1main-h")
+	_, after, poolAfter := s1.Room("1000000000000001", "cn-hangzhou", "sg-bp1side", "vsw-bp1main-h")
+	if before-after != 3 || poolBefore-poolAfter != 3 {
+		t.Errorf("the second group's room went %d → %d and the pool %d → %d, want 3 private IPs fewer each", before, after, poolBefore, poolAfter)
+	}
+	del := with(create(), "Action", "DeleteNetworkInterface", "VSwitchId", "<del>", "SecurityGroupId", "<del>", "NetworkInterfaceId", eniID(1))
+	pd := m.Predict(&s1, del)
+	od := m.Answer(&s1, &pd, oracle.Choice{RequestID: "0E3F1F4C-0000-4000-8000-000000000001"})
+	s2 := m.Next(s1, &pd, &od)
+	for _, a := range addrs {
+		if s2.Holds("vsw-bp1main-h", a) {
+			t.Errorf("address %s is still held after the delete", a)
+		}
+	}
+	if _, room, pool := s2.Room("1000000000000001", "cn-hangzhou", "sg-bp1side", "vsw-bp1main-h"); room != before || pool != poolBefore {
+		t.Errorf("after the delete: room %d, pool %d; want %d, %d", room, pool, before, poolBefore)
+	}
 }

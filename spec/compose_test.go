@@ -51,3 +51,31 @@ func TestCurrentComposesOnTheBase(t *testing.T) {
 		t.Error("the current profile file must not restate the gateway or the aspects")
 	}
 }
+
+// The constraint kinds the current profile adds are checked from the data.
+func TestGenericConstraints(t *testing.T) {
+	a := Must(CurrentProfile).Action("CreateNetworkInterface")
+	cases := []struct {
+		param, value string
+		want         Violation
+	}{
+		{"InstanceType", "Trunk", ""}, {"InstanceType", "trunk", NotInEnum},
+		{"DeleteOnRelease", "true", ""}, {"DeleteOnRelease", "True", NotBoolean},
+		{"RxQueueSize", "16384", ""}, {"RxQueueSize", "12288", NotPowerOfTwo}, {"RxQueueSize", "32768", OutOfRange},
+		{"Ipv6Address.3", "2408:4005::1", ""}, {"Ipv6Address.3", "::ffff:1.2.3.4", NotIPv6}, {"Ipv6Address.3", "1.2.3.4", NotIPv6},
+		{"Tag.2.Key", "team", ""}, {"Tag.2.Key", "ACS:team", ForbiddenPrefix}, {"Tag.2.Key", "see Http://x", ForbiddenText},
+		{"Tag.2.Value", "", ""}, {"ConnectionTrackingConfiguration.UdpTimeout", "030", NotInEnum},
+	}
+	for _, c := range cases {
+		p := a.Param(c.param)
+		if p == nil {
+			t.Fatalf("no parameter %s", c.param)
+		}
+		if got := p.Constraints.Check(c.value); got != c.want {
+			t.Errorf("%s=%q: %q, want %q", c.param, c.value, got, c.want)
+		}
+	}
+	if a.Param("Tag.21.Key") != nil || a.Param("Ipv4PrefixCount") != nil || a.Refused("Ipv4Prefix.2") == nil {
+		t.Error("Tag.N has 20 items; the prefix parameters are refused, with a reason")
+	}
+}
