@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
-	"sort"
+
 	"strconv"
+	"strings"
 
 	"github.com/eniconform/eniconform/spec"
 )
@@ -93,12 +94,11 @@ func (e *eval) given(p *spec.Param) bool {
 // sortItems orders the list items by parameter, then index, so that what
 // depends on them does not depend on map order.
 func (e *eval) sortItems() {
-	sort.Slice(e.items, func(i, j int) bool {
-		a, b := e.items[i], e.items[j]
+	slices.SortFunc(e.items, func(a, b item) int {
 		if a.p != b.p {
-			return a.p.Name < b.p.Name
+			return strings.Compare(a.p.Name, b.p.Name)
 		}
-		return a.index < b.index
+		return a.index - b.index
 	})
 }
 

@@ -2,7 +2,6 @@ package oracle
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -59,35 +58,62 @@ func checkExclusive(e *eval, r *boundRule) verdict {
 // checkDistinct: a value repeats among the parameters' values (addresses
 // compare in canonical form, anything else as sent).
 func checkDistinct(e *eval, r *boundRule) verdict {
-	var seen []string
-	v := miss
-	e.validValues(r.params, func(p *spec.Param, val string) bool {
-		if c := p.Constraints; c != nil && (c.IPv4 || c.IPv6) {
-			val = canonicalIP(val)
+	var buf [16]valueOf
+	vals := e.collect(r.params, buf[:0])
+	for i, x := range vals {
+		for _, y := range vals[:i] {
+			if x.v == y.v || x.ip && y.ip && canonicalIP(x.v) == canonicalIP(y.v) {
+				return verdict{hit: yes, param: x.p.Name, part: x.p.Name + ": repeated"}
+			}
 		}
-		if slices.Contains(seen, val) {
-			v = verdict{hit: yes, param: p.Name, part: p.Name + ": repeated"}
-			return false
-		}
-		seen = append(seen, val)
-		return true
-	})
-	return v
+	}
+	return miss
 }
 
 // checkCount: the items of the list parameters and the values of the
 // integer ones add up to more than the rule's Max.
 func checkCount(e *eval, r *boundRule) verdict {
+	var buf [16]valueOf
 	total := 0
-	e.validValues(r.params, func(p *spec.Param, v string) bool {
-		if p.List() {
+	for _, x := range e.collect(r.params, buf[:0]) {
+		if x.p.List() {
 			total++
-		} else if n, err := strconv.Atoi(v); err == nil {
+		} else if n, err := strconv.Atoi(x.v); err == nil {
 			total += n
 		}
-		return true
-	})
-	return verdict{hit: yes, part: "more than " + strconv.Itoa(r.Max)}.when(total > r.Max)
+	}
+	if total <= r.Max {
+		return miss
+	}
+	return verdict{hit: yes, part: "more than " + strconv.Itoa(r.Max)}
+}
+
+// valueOf is one valid value of a parameter (ip: an address, compared in
+// canonical form).
+type valueOf struct {
+	p  *spec.Param
+	v  string
+	ip bool
+}
+
+// collect appends to buf the values of params that meet their constraints,
+// in order, without a closure (the checks run on every prediction).
+func (e *eval) collect(params []*spec.Param, buf []valueOf) []valueOf {
+	for _, p := range params {
+		ip := p.Constraints != nil && (p.Constraints.IPv4 || p.Constraints.IPv6)
+		if !p.List() {
+			if v, ok := e.param(p.Name); ok && p.Constraints.Check(v) == "" {
+				buf = append(buf, valueOf{p, v, ip})
+			}
+			continue
+		}
+		for _, it := range e.items {
+			if it.p == p && it.value != "" && p.Constraints.Check(it.value) == "" {
+				buf = append(buf, valueOf{p, it.value, ip})
+			}
+		}
+	}
+	return buf
 }
 
 // checkEqual: the parameters, where given and valid, differ.

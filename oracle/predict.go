@@ -13,10 +13,12 @@ import (
 // State and a Request. A Model is immutable and safe for concurrent use.
 type Model struct {
 	Spec     *spec.Profile
-	rules    []boundRule                   // reachable rules by rank, with their checks
-	byAction map[*spec.Action][]boundRule  // the rules that apply to each action
-	unknown  []boundRule                   // the rules that apply to any action: for an unknown one
-	accepts  map[*spec.Action]*[nKeys]bool // which of the cached parameter names each action accepts
+	rules    []boundRule                          // reachable rules by rank, with their checks
+	byAction map[*spec.Action][]boundRule         // the rules that apply to each action
+	unknown  []boundRule                          // the rules that apply to any action: for an unknown one
+	accepts  map[*spec.Action]*[nKeys]bool        // which of the cached parameter names each action accepts
+	bits     map[*spec.Action]map[*spec.Param]int // each action's parameter bits (present.go)
+	keyBits  map[*spec.Action]*[nKeys]int         // the bit of each cached name's parameter, -1 for none
 	// ranks of the rules whose position matters to Next
 	nonceRank, idemRank int
 	// enterprise: the profile has a rule of its own for enterprise groups'
@@ -27,7 +29,9 @@ type Model struct {
 type boundRule struct {
 	*spec.Rule
 	check
-	params []*spec.Param // the rule's parameters in the action it is bound for
+	params   []*spec.Param // the rule's parameters in the action it is bound for
+	mask     paramBits     // their bits (present.go)
+	skipless bool          // the rule fires only with one of them given
 }
 
 // NewModel binds every reachable rule of p to the code that checks it. It
@@ -60,9 +64,13 @@ func NewModel(p *spec.Profile) (*Model, error) {
 	}
 	m.byAction, m.accepts = map[*spec.Action][]boundRule{}, map[*spec.Action]*[nKeys]bool{}
 	missing = nil
+	m.bits, m.keyBits = map[*spec.Action]map[*spec.Param]int{}, map[*spec.Action]*[nKeys]int{}
 	for _, a := range p.Actions {
 		acc := acceptsKeys(a)
 		m.accepts[a] = &acc
+		m.bits[a] = bitsOf(a)
+		kb := keyBitsOf(a, m.bits[a])
+		m.keyBits[a] = &kb
 	}
 	for _, br := range m.rules {
 		for _, a := range p.Actions {
@@ -77,6 +85,7 @@ func NewModel(p *spec.Profile) (*Model, error) {
 				if err := checkKindData(&bound); err != nil {
 					missing = append(missing, err.Error())
 				}
+				bound.mask, bound.skipless = maskOf(m.bits[a], &bound)
 				m.byAction[a] = append(m.byAction[a], bound)
 			}
 		}
@@ -170,6 +179,9 @@ func (m *Model) predict(s *State, r *Request, remembered bool) Prediction {
 	}
 	for i := range rules {
 		br := &rules[i]
+		if br.skipless && !br.mask.meets(e.present) {
+			continue // none of its parameters is given: it cannot fire
+		}
 		v := e.run(br)
 		switch v.hit {
 		case yes:
@@ -260,6 +272,7 @@ type eval struct {
 
 	v           [nKeys]string    // the values of the parameters the checks read most (see scan)
 	items       []item           // the items of list parameters, by parameter and index (see scan)
+	present     paramBits        // the action's parameters the request gives (present.go)
 	groups      []string         // the security groups a create names in either form, when it has list items (else SecurityGroupId alone: see eachGroup)
 	sgs         []*SecurityGroup // each of groups visible to the owner in the region, else nil
 	unsupported string           // a parameter the action does not accept, if any

@@ -78,6 +78,7 @@ func keyOf(name string) (key, bool) {
 // notes a parameter the action does not accept.
 func (e *eval) scan() {
 	accepts := e.m.accepts[e.action] // nil for an unknown action, which accepts nothing
+	keyBits, bits := e.m.keyBits[e.action], e.m.bits[e.action]
 	for name, v := range e.r.Params {
 		k, ok := keyOf(name)
 		if ok {
@@ -90,8 +91,14 @@ func (e *eval) scan() {
 		if !ok {
 			prm = e.action.Param(name)
 		}
+		if v != "" {
+			e.mark(ok, k, keyBits, prm, bits)
+		}
 		if prm != nil && prm.List() {
-			if idx := spec.ItemIndex(name); idx > 0 {
+			if _, idx := e.action.Item(name); idx > 0 {
+				if e.items == nil {
+					e.items = make([]item, 0, min(len(e.r.Params), 16)) // one allocation for the usual lists
+				}
 				e.items = append(e.items, item{p: prm, index: idx, value: v})
 			}
 		}
@@ -104,12 +111,39 @@ func (e *eval) scan() {
 	}
 }
 
+// keyBitsOf precomputes, for each cached name, the bit of the action's
+// parameter of that name, or -1.
+func keyBitsOf(a *spec.Action, bits map[*spec.Param]int) (out [nKeys]int) {
+	for k, name := range keyNames {
+		out[k] = -1
+		if p := a.Param(name); p != nil {
+			if i, ok := bits[p]; ok {
+				out[k] = i
+			}
+		}
+	}
+	return out
+}
+
 // acceptsKeys precomputes, for each action, which cached names it accepts.
 func acceptsKeys(a *spec.Action) (out [nKeys]bool) {
 	for k, name := range keyNames {
 		out[k] = a.Accepts(name)
 	}
 	return out
+}
+
+// mark sets the bit of a given parameter: a cached name's, or prm's.
+func (e *eval) mark(cached bool, k key, keyBits *[nKeys]int, prm *spec.Param, bits map[*spec.Param]int) {
+	if cached {
+		if i := keyBits[k]; i >= 0 {
+			e.present.set(i)
+		}
+		return
+	}
+	if i, ok := bits[prm]; ok && prm != nil {
+		e.present.set(i)
+	}
 }
 
 // param is Request.Param, through the cache.

@@ -62,15 +62,23 @@ func (a *Action) Param(name string) *Param {
 	if p := a.paramByName[name]; p != nil && p.Unsupported == "" && (!p.List() || strings.Contains(name, ".N")) {
 		return p // a plain parameter, or a list's own table name
 	}
-	pattern, idx, ok := listPattern(name)
-	if !ok {
-		return nil // the bare X of a RepeatList is not a parameter (decision repeat-list)
+	if it, ok := a.items[name]; ok {
+		return it.p // X.1 … X.max_items: precomputed, since Param is on every prediction's path
 	}
-	p := a.paramByName[pattern]
-	if p == nil || !p.List() || p.Unsupported != "" || idx < 1 || idx > p.MaxItems {
-		return nil
-	}
-	return p
+	return nil // the bare X of a RepeatList, or an index out of range, is not a parameter (decision repeat-list)
+}
+
+// itemRef is a list item's parameter and index.
+type itemRef struct {
+	p     *Param
+	index int
+}
+
+// Item returns the list parameter and index of a list item's wire name
+// ("Tag.3.Key" → Tag.N.Key, 3), or nil and 0.
+func (a *Action) Item(name string) (*Param, int) {
+	it := a.items[name]
+	return it.p, it.index
 }
 
 // Refused returns the table entry of a parameter the profile refuses on

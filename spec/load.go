@@ -323,7 +323,7 @@ func (p *Profile) indexResponses() []error {
 
 func (a *Action) index(i int) []error {
 	var errs []error
-	a.paramByName, a.lists = map[string]*Param{}, nil
+	a.paramByName, a.lists, a.items = map[string]*Param{}, nil, map[string]itemRef{}
 	if !a.Provenance.valid() {
 		errs = append(errs, fmt.Errorf("actions[%d] (%s): provenance %q is not one of seed, later-doc, sibling-doc, live-observation, inferred", i, a.Name, a.Provenance))
 	}
@@ -349,6 +349,9 @@ func (a *Action) index(i int) []error {
 		}
 		if p.List() && p.Unsupported == "" {
 			a.lists = append(a.lists, p)
+			for i := 1; i <= p.MaxItems; i++ {
+				a.items[p.Item(i)] = itemRef{p, i}
+			}
 		}
 		if p.Constraints != nil {
 			if err := p.Constraints.compile(); err != nil {

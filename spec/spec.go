@@ -119,8 +119,9 @@ type Action struct {
 	Params     []*Param   `json:"params"`
 
 	paramByName map[string]*Param
-	accepts     map[string]bool // common and non-repeated parameter names
-	lists       []*Param        // the supported RepeatLists, in table order
+	accepts     map[string]bool    // common and non-repeated parameter names
+	lists       []*Param           // the supported RepeatLists, in table order
+	items       map[string]itemRef // the wire names of their items
 }
 
 // Param is one parameter of an action. A RepeatList parameter has one
