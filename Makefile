@@ -21,14 +21,15 @@ test: vet
 	$(GO) test -run='^$$' -fuzz=FuzzParseAnswer -fuzztime=5s ./sdkdriver
 
 # Longer fuzzing: the wire parser, the emulator's handler, the whole
-# conformance run against the built-in emulator, and the parser of driver
-# answers.
+# conformance run against the built-in emulator, the parser of driver
+# answers, and the Go SDK v7's encoding through its driver.
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzParseRequest -fuzztime=$(FUZZTIME) ./internal/wire
 	$(GO) test -run='^$$' -fuzz=FuzzHandler -fuzztime=$(FUZZTIME) ./emulator
 	$(GO) test -run='^$$' -fuzz=FuzzConformance -fuzztime=$(FUZZTIME) ./suites
 	$(GO) test -run='^$$' -fuzz=FuzzParseAnswer -fuzztime=$(FUZZTIME) ./sdkdriver
+	$(GO) test -run='^$$' -fuzz=FuzzSDKEncoding -fuzzminimizetime=5s -fuzztime=$(FUZZTIME) ./certify
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt needed"; exit 1; }

@@ -319,7 +319,7 @@ func (p *Property) about(row string) bool {
 func NextSteps(s Summary) []string {
 	var out []string
 	if n := s.Counts.Diverges; n > 0 {
-		out = append(out, fmt.Sprintf("%d row%s diverge: each finding has a minimal case and a line that replays it (eniconform replay …)", n, plural(n)))
+		out = append(out, fmt.Sprintf("%d row%s diverge: each finding has a minimal case and a line that replays it (its reproduce: line)", n, plural(n)))
 	}
 	var reasons []string
 	byReason := map[string][]string{}
