@@ -31,7 +31,7 @@ func (c *checker) eniFields(want eniRec, got ENIView, ipKnown bool, row string) 
 	if ipKnown {
 		pairs = append(pairs, [3]string{"PrivateIpAddress", want.IP, got.PrivateIPAddress})
 	}
-	pairs = append(pairs, c.echoPairs(exp, got)...)
+	pairs = append(pairs, c.echoPairs(exp, got, row == spec.AspectPostState)...)
 	for _, f := range pairs {
 		if f[1] != f[2] {
 			c.hard(row, f[0], strconv.Quote(f[1]), strconv.Quote(f[2]), "wrong "+f[0], "ENI "+want.ID+" is shown with the wrong "+f[0])
@@ -53,8 +53,9 @@ func (c *checker) eniFields(want eniRec, got ENIView, ipKnown bool, row string) 
 	c.addresses(want, row, "Ipv6Sets", m.IPv6, m.IPv6N, got.IPv6s, "")
 }
 
-// echoPairs returns the fields of Responses.ENIEcho, as due and as shown.
-func (c *checker) echoPairs(exp, got ENIView) [][3]string {
+// echoPairs returns the fields of Responses.ENIEcho (and DescribeEcho for
+// a Describe entry), as due and as shown.
+func (c *checker) echoPairs(exp, got ENIView, describe bool) [][3]string {
 	all := map[string][2]string{
 		"Type": {exp.Type, got.Type}, "ResourceGroupId": {exp.ResourceGroupID, got.ResourceGroupID},
 		"OwnerId": {exp.OwnerID, got.OwnerID}, "NetworkInterfaceTrafficMode": {exp.TrafficMode, got.TrafficMode},
@@ -65,7 +66,11 @@ func (c *checker) echoPairs(exp, got ENIView) [][3]string {
 		"QueuePairNumber": {strconv.Itoa(exp.QueuePairNumber), strconv.Itoa(got.QueuePairNumber)},
 	}
 	var out [][3]string
-	for _, f := range c.m.Spec.Responses.ENIEcho {
+	fields := c.m.Spec.Responses.ENIEcho
+	if describe {
+		fields = append(slices.Clone(fields), c.m.Spec.Responses.DescribeEcho...)
+	}
+	for _, f := range fields {
 		if v, ok := all[f]; ok {
 			out = append(out, [3]string{f, v[0], v[1]})
 		}

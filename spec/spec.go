@@ -109,6 +109,9 @@ type Responses struct {
 	// ENIEcho are the newer fields of an ENI entry that must show what the
 	// create asked for (or its default): Type, ResourceGroupId, Tags, ...
 	ENIEcho []string `json:"eni_echo,omitempty"`
+	// DescribeEcho are more such fields, of a Describe entry only (a
+	// Create body lacks them).
+	DescribeEcho []string `json:"describe_echo,omitempty"`
 }
 
 // Action is one API action and its parameter table.

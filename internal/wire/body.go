@@ -20,27 +20,29 @@ type errorBody struct {
 
 // eniBody is one ENI as newer Create responses and Describe show it.
 type eniBody struct {
-	NetworkInterfaceID   string         `json:"NetworkInterfaceId" xml:"NetworkInterfaceId"`
-	Status               string         `json:"Status" xml:"Status"`
-	Type                 string         `json:"Type" xml:"Type"`
-	VpcID                string         `json:"VpcId" xml:"VpcId"`
-	VSwitchID            string         `json:"VSwitchId" xml:"VSwitchId"`
-	ZoneID               string         `json:"ZoneId" xml:"ZoneId"`
-	PrivateIPAddress     string         `json:"PrivateIpAddress" xml:"PrivateIpAddress"`
-	MACAddress           string         `json:"MacAddress" xml:"MacAddress"`
-	NetworkInterfaceName string         `json:"NetworkInterfaceName" xml:"NetworkInterfaceName"`
-	Description          string         `json:"Description" xml:"Description"`
-	OwnerID              string         `json:"OwnerId" xml:"OwnerId"`
-	ResourceGroupID      string         `json:"ResourceGroupId" xml:"ResourceGroupId"`
-	ServiceID            int64          `json:"ServiceID" xml:"ServiceID"`
-	ServiceManaged       bool           `json:"ServiceManaged" xml:"ServiceManaged"`
-	SourceDestCheck      bool           `json:"SourceDestCheck" xml:"SourceDestCheck"`
-	DeleteOnRelease      bool           `json:"DeleteOnRelease" xml:"DeleteOnRelease"`
-	TrafficMode          string         `json:"NetworkInterfaceTrafficMode" xml:"NetworkInterfaceTrafficMode"`
-	QueueNumber          int            `json:"QueueNumber" xml:"QueueNumber"`
-	QueuePairNumber      int            `json:"QueuePairNumber" xml:"QueuePairNumber"`
-	SecurityGroupIDs     *groupIDs      `json:"SecurityGroupIds" xml:"SecurityGroupIds"`
-	PrivateIPSets        *privateIPSets `json:"PrivateIpSets" xml:"PrivateIpSets"`
+	NetworkInterfaceID   string `json:"NetworkInterfaceId" xml:"NetworkInterfaceId"`
+	Status               string `json:"Status" xml:"Status"`
+	Type                 string `json:"Type" xml:"Type"`
+	VpcID                string `json:"VpcId" xml:"VpcId"`
+	VSwitchID            string `json:"VSwitchId" xml:"VSwitchId"`
+	ZoneID               string `json:"ZoneId" xml:"ZoneId"`
+	PrivateIPAddress     string `json:"PrivateIpAddress" xml:"PrivateIpAddress"`
+	MACAddress           string `json:"MacAddress" xml:"MacAddress"`
+	NetworkInterfaceName string `json:"NetworkInterfaceName" xml:"NetworkInterfaceName"`
+	Description          string `json:"Description" xml:"Description"`
+	OwnerID              string `json:"OwnerId" xml:"OwnerId"`
+	ResourceGroupID      string `json:"ResourceGroupId" xml:"ResourceGroupId"`
+	ServiceID            int64  `json:"ServiceID" xml:"ServiceID"`
+	ServiceManaged       bool   `json:"ServiceManaged" xml:"ServiceManaged"`
+	SourceDestCheck      bool   `json:"SourceDestCheck" xml:"SourceDestCheck"`
+	// The fields below only a Describe entry has (the Create body does not,
+	// API-FACTS §3a): nil in a Create body.
+	DeleteOnRelease  *bool          `json:"DeleteOnRelease,omitempty" xml:"DeleteOnRelease,omitempty"`
+	TrafficMode      *string        `json:"NetworkInterfaceTrafficMode,omitempty" xml:"NetworkInterfaceTrafficMode,omitempty"`
+	QueueNumber      *int           `json:"QueueNumber,omitempty" xml:"QueueNumber,omitempty"`
+	QueuePairNumber  *int           `json:"QueuePairNumber,omitempty" xml:"QueuePairNumber,omitempty"`
+	SecurityGroupIDs *groupIDs      `json:"SecurityGroupIds" xml:"SecurityGroupIds"`
+	PrivateIPSets    *privateIPSets `json:"PrivateIpSets" xml:"PrivateIpSets"`
 	// The list maps below are always rendered, empty ones too: Terraform
 	// type-asserts each (CLIENTS.md §9). Decoding leaves a missing one nil.
 	Ipv6Sets       *ipv6Sets       `json:"Ipv6Sets" xml:"Ipv6Sets"`

@@ -70,3 +70,17 @@ func parseBody(t *testing.T, body string) oracle.Observation {
 	resp := &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json;charset=utf-8"}}, Body: io.NopCloser(strings.NewReader(body))}
 	return ParseResponse(spec.Default(), ActionDescribe, resp, nil)
 }
+
+// A Create body carries the newest Create fields only (API-FACTS §3a): the
+// fields only a Describe entry has (QueueNumber, ...) are left out, so
+// that an SDK's Create model surfaces every field it gets.
+func TestCreateBodyLacksDescribeOnlyFields(t *testing.T) {
+	v := oracle.ENIView{NetworkInterfaceID: "eni-1", Status: "Available", Type: "Secondary", TrafficMode: "Standard", QueueNumber: 2}
+	create := string(readAll(t, renderBody(t, ActionCreate, "JSON", oracle.Observation{RequestID: "R", NetworkInterfaceID: "eni-1", Created: &v})))
+	describe := string(readAll(t, renderBody(t, ActionDescribe, "JSON", oracle.Observation{RequestID: "R", ENIs: []oracle.ENIView{v}})))
+	for _, f := range []string{"QueueNumber", "QueuePairNumber", "NetworkInterfaceTrafficMode", "DeleteOnRelease"} {
+		if strings.Contains(create, `"`+f+`"`) || !strings.Contains(describe, `"`+f+`"`) {
+			t.Errorf("%s: want it in the Describe entry only; create %s", f, create)
+		}
+	}
+}

@@ -91,8 +91,15 @@ func describeOf(root xml.Name, obs *oracle.Observation) *describeBody {
 	b.NetworkInterfaceSets.NetworkInterfaceSet = make([]eniBody, len(obs.ENIs))
 	for i, e := range obs.ENIs {
 		b.NetworkInterfaceSets.NetworkInterfaceSet[i] = renderENI(e)
+		describeOnly(&b.NetworkInterfaceSets.NetworkInterfaceSet[i], e)
 	}
 	return b
+}
+
+// describeOnly adds the fields only a Describe entry has.
+func describeOnly(b *eniBody, v oracle.ENIView) {
+	b.DeleteOnRelease, b.TrafficMode = &v.DeleteOnRelease, &v.TrafficMode
+	b.QueueNumber, b.QueuePairNumber = &v.QueueNumber, &v.QueuePairNumber
 }
 
 // renderENI returns the body of one ENI, every list map present (empty
@@ -105,7 +112,6 @@ func renderENI(v oracle.ENIView) eniBody {
 		PrivateIPAddress: v.PrivateIPAddress, MACAddress: v.MACAddress,
 		NetworkInterfaceName: v.NetworkInterfaceName, Description: v.Description,
 		OwnerID: v.OwnerID, ResourceGroupID: v.ResourceGroupID, SourceDestCheck: v.SourceDestCheck,
-		DeleteOnRelease: v.DeleteOnRelease, TrafficMode: v.TrafficMode, QueueNumber: v.QueueNumber, QueuePairNumber: v.QueuePairNumber,
 		SecurityGroupIDs: &groupIDs{SecurityGroupID: append(make([]string, 0, len(v.SecurityGroupIDs)), v.SecurityGroupIDs...)},
 		PrivateIPSets:    &privateIPSets{PrivateIPSet: []privateIP{}},
 		Ipv6Sets:         &ipv6Sets{Ipv6Set: []ipv6Entry{}},

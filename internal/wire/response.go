@@ -175,8 +175,19 @@ func (e *eniBody) view() oracle.ENIView {
 		NetworkInterfaceID: e.NetworkInterfaceID, Status: e.Status, VpcID: e.VpcID,
 		VSwitchID: e.VSwitchID, ZoneID: e.ZoneID, PrivateIPAddress: e.PrivateIPAddress,
 		MACAddress: e.MACAddress, NetworkInterfaceName: e.NetworkInterfaceName, Description: e.Description,
-		Type: e.Type, OwnerID: e.OwnerID, ResourceGroupID: e.ResourceGroupID, TrafficMode: e.TrafficMode,
-		QueueNumber: e.QueueNumber, QueuePairNumber: e.QueuePairNumber, SourceDestCheck: e.SourceDestCheck, DeleteOnRelease: e.DeleteOnRelease,
+		Type: e.Type, OwnerID: e.OwnerID, ResourceGroupID: e.ResourceGroupID, SourceDestCheck: e.SourceDestCheck,
+	}
+	if e.TrafficMode != nil { // a Describe entry: the fields a Create body lacks
+		v.TrafficMode = *e.TrafficMode
+	}
+	if e.DeleteOnRelease != nil {
+		v.DeleteOnRelease = *e.DeleteOnRelease
+	}
+	if e.QueueNumber != nil {
+		v.QueueNumber = *e.QueueNumber
+	}
+	if e.QueuePairNumber != nil {
+		v.QueuePairNumber = *e.QueuePairNumber
 	}
 	if e.SecurityGroupIDs != nil && len(e.SecurityGroupIDs.SecurityGroupID) > 0 {
 		v.SecurityGroupIDs = e.SecurityGroupIDs.SecurityGroupID
