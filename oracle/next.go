@@ -60,9 +60,12 @@ func (m *Model) learnCreate(s State, p *Prediction, o *Observation) State {
 	if !s.Issued(id) {
 		s = s.addENI(rec) // new; an ID seen before is a replay, of an ENI that may be gone by now
 	}
-	if e.token != "" {
+	if e.token != "" && !(p.Winner != nil && p.Winner.Rank == m.idemRank) {
 		s = m.learnToken(s, &e, id)
 	}
+	// a target that created where the token's other parameters were due to
+	// be refused (idem.mismatch) is taken to keep the token's first record:
+	// a replay of the first request must still return the first ENI
 	return s
 }
 
