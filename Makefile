@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: run test bench selftest fuzz build vet report-check report-screenshot measure-serve measure-harness-body
+.PHONY: run test bench selftest fuzz build vet report-check report-screenshot measure-serve measure-harness-body measure-rate measure-dead
 
 # The main job: every suite against the built-in reference emulator, on
 # each profile: the current one (the default) and the 2018 document.
@@ -65,3 +65,15 @@ measure-serve: build
 measure-harness-body: build
 	$(GO) build -o bin/eniconform-measure ./cmd/eniconform-measure
 	bin/eniconform-measure body --bin bin/eniconform --workers 64 --checks 64
+
+# Measurements of runs against live and dead targets (README, "Running
+# against your own long-lived emulator"): the requests a second of a run
+# with --rate 20, counted at the emulator over 30 s; a default run against a
+# target that never answers and one that drips a byte a second.
+measure-rate: build
+	$(GO) build -o bin/eniconform-measure ./cmd/eniconform-measure
+	bin/eniconform-measure rate --bin bin/eniconform --rate 20 --window 30s
+
+measure-dead: build
+	$(GO) build -o bin/eniconform-measure ./cmd/eniconform-measure
+	bin/eniconform-measure dead --bin bin/eniconform

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/eniconform/eniconform/sdkdriver"
@@ -103,17 +102,10 @@ func outcome(a sdkdriver.Answer) string {
 	case sdkdriver.OutcomeUnsupported:
 		return "unsupported: " + a.Unsupported
 	case sdkdriver.OutcomeFailure:
-		return fmt.Sprintf("failure of kind %s (%s)", a.Failure.Kind, clip(redact(a.Failure.Text), 120))
+		return fmt.Sprintf("failure of kind %s (%s)", a.Failure.Kind, clip(sdkdriver.RedactText(a.Failure.Text), 120))
 	}
 	return "no answer"
 }
-
-// signatureParam matches a Signature parameter in a URL an SDK quotes.
-var signatureParam = regexp.MustCompile(`(Signature=)[^&\s"']*`)
-
-// redact replaces the value of every Signature parameter in s: SDKs quote
-// request URLs in their errors.
-func redact(s string) string { return signatureParam.ReplaceAllString(s, "${1}<redacted>") }
 
 // or returns s, or def when s is empty.
 func or(s, def string) string {

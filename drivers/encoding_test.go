@@ -24,21 +24,16 @@ var stress = []string{"ü 中文 ✓", "a b", "a+b", "*", "~", "%20", "&=?/#;,",
 // booleans. The classic SDK leaves empty values out (an absent and an
 // empty value are the same to the API).
 func TestEncoding(t *testing.T) {
-	for _, s := range subjects {
-		t.Run(s.name, func(t *testing.T) {
-			t.Parallel()
-			b := newBench(t)
-			d := b.start(t, s)
-			for _, o := range combos() {
-				t.Run(name(o), func(t *testing.T) {
-					for _, v := range stress {
-						encodes(t, b, d, s, o, map[string]any{"Description": v})
-					}
-					encodes(t, b, d, s, o, structured)
-				})
-			}
-		})
-	}
+	eachSubject(t, func(t *testing.T, s subject, b *bench, d *sdkdriver.Driver) {
+		for _, o := range combos() {
+			t.Run(name(o), func(t *testing.T) {
+				for _, v := range stress {
+					encodes(t, b, d, s, o, map[string]any{"Description": v})
+				}
+				encodes(t, b, d, s, o, structured)
+			})
+		}
+	})
 }
 
 // structured holds every kind of value.
@@ -54,16 +49,20 @@ var structured = map[string]any{
 // created) with extra params and checks that the gateway decoded exactly
 // their flattening (beside the common parameters), under a valid
 // signature. Options the driver cannot send are skipped (TestLifecycle
-// counts them).
+// counts them); an unsupported answer to options it promises is an error.
 func encodes(t *testing.T, b *bench, d *sdkdriver.Driver, s subject, o sdkdriver.Options, extra map[string]any) {
 	t.Helper()
 	params := map[string]any{"RegionId": region, "VSwitchId": "vsw-nosuch"}
 	maps.Copy(params, extra)
 	before := len(b.exchanges())
 	a := call(t, d, sdkdriver.Call{Action: "CreateNetworkInterface", Options: o, Params: params})
-	if a.Outcome() == sdkdriver.OutcomeUnsupported || a.Outcome() == sdkdriver.OutcomeFailure {
-		if a.Failure != nil {
-			t.Errorf("the driver failed: %+v", a.Failure)
+	switch {
+	case a.Failure != nil:
+		t.Errorf("the driver failed: %+v", a.Failure)
+		return
+	case a.Outcome() == sdkdriver.OutcomeUnsupported:
+		if s.promises(d.Hello(), o) {
+			t.Errorf("%v: unsupported (%s), though the hello promises these options", extra, a.Unsupported)
 		}
 		return
 	}

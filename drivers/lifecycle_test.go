@@ -18,24 +18,22 @@ var eniPattern = regexp.MustCompile(`^eni-[0-9a-z]{20}$`)
 // and deletes the ENI; what it cannot send it answers "unsupported" and
 // sends nothing, and its hello never promises less than it does.
 func TestLifecycle(t *testing.T) {
-	for _, s := range subjects {
-		t.Run(s.name, func(t *testing.T) {
-			t.Parallel()
-			b := newBench(t)
-			d := b.start(t, s)
-			supported := 0
-			for _, o := range combos() {
-				t.Run(name(o), func(t *testing.T) {
-					if lifecycle(t, b, d, s, o) {
-						supported++
-					}
-				})
-			}
-			if supported != s.combos {
-				t.Errorf("%s sends %d of the 12 combinations of options, want %d", s.name, supported, s.combos)
-			}
-		})
-	}
+	eachSubject(t, func(t *testing.T, s subject, b *bench, d *sdkdriver.Driver) {
+		if v := d.Hello().Version; strings.Contains(v, "unknown") {
+			t.Errorf("the hello's version %q does not name the SDK's", v)
+		}
+		supported := 0
+		for _, o := range combos() {
+			t.Run(name(o), func(t *testing.T) {
+				if lifecycle(t, b, d, s, o) {
+					supported++
+				}
+			})
+		}
+		if supported != s.combos {
+			t.Errorf("%s sends %d of the 12 combinations of options, want %d", s.name, supported, s.combos)
+		}
+	})
 }
 
 // lifecycle runs create, describe, a refused create, delete and describe

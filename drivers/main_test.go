@@ -80,12 +80,26 @@ type subject struct {
 	// xmlErrorsLost: in XML mode the SDK surfaces no code and no RequestId
 	// (it reads error bodies as JSON), only the body as the message.
 	xmlErrorsLost bool
+	// refuses says which combinations of options the driver answers
+	// unsupported although its hello promises each of their values; nil
+	// for none.
+	refuses func(sdkdriver.Options) bool
 }
 
 var subjects = []subject{
 	{name: "gov7", command: built("gov7"), combos: 2},
 	{name: "goclassic", command: built("goclassic"), combos: 4, dropsEmpty: true, xmlErrorsLost: true},
-	{name: "python", command: python, combos: 9},
+	{name: "python", command: python, combos: 9, refuses: func(o sdkdriver.Options) bool {
+		return o.Signature == sdkdriver.SignatureV3 && o.Format == sdkdriver.FormatXML // under ACS3 the gateway answers JSON
+	}},
+}
+
+// promises reports whether s's driver, whose hello is h, should send a
+// call with options o: the hello promises it, and it is not one of the
+// combinations s refuses.
+func (s subject) promises(h sdkdriver.Hello, o sdkdriver.Options) bool {
+	promised, _ := h.Options.Expresses(o)
+	return promised && (s.refuses == nil || !s.refuses(o))
 }
 
 // built returns the command of the Go driver name.
@@ -209,6 +223,18 @@ func (b *bench) start(t *testing.T, s subject) *sdkdriver.Driver {
 		}
 	})
 	return d
+}
+
+// eachSubject runs test for every shipped driver, in parallel subtests,
+// each with a bench of its own and the driver started against it.
+func eachSubject(t *testing.T, test func(t *testing.T, s subject, b *bench, d *sdkdriver.Driver)) {
+	for _, s := range subjects {
+		t.Run(s.name, func(t *testing.T) {
+			t.Parallel()
+			b := newBench(t)
+			test(t, s, b, b.start(t, s))
+		})
+	}
 }
 
 // call makes c through d, failing the test on a breach.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -25,50 +26,47 @@ func unavailable(w http.ResponseWriter, _ *http.Request) {
 // without the option, three times with attempts 3 (and no backoff); the
 // last answer is surfaced with its code, status and RequestId.
 func TestAttempts(t *testing.T) {
-	for _, s := range subjects {
-		t.Run(s.name, func(t *testing.T) {
-			t.Parallel()
-			b := newBench(t)
-			d := b.start(t, s)
-			b.script = unavailable
-			for _, attempts := range []int{0, 3} {
-				before := len(b.exchanges())
-				a := call(t, d, sdkdriver.Call{Action: "CreateNetworkInterface", Options: sdkdriver.Options{Attempts: attempts},
-					Params: map[string]any{"RegionId": region, "VSwitchId": vswitch, "SecurityGroupId": group}})
-				sent, want := len(b.exchanges())-before, max(attempts, 1)
-				e := a.Error
-				if sent != want || e == nil || e.Code != "ServiceUnavailable" || e.HTTPStatus != 503 ||
-					e.RequestID != "0A1B2C3D-0000-4000-8000-000000000503" {
-					t.Errorf("attempts %d: %d requests, answer %+v %+v; want %d requests and the 503", attempts, sent, a, e, want)
-				}
+	eachSubject(t, func(t *testing.T, _ subject, b *bench, d *sdkdriver.Driver) {
+		b.script = unavailable
+		for _, attempts := range []int{0, 3} {
+			before := len(b.exchanges())
+			a := call(t, d, sdkdriver.Call{Action: "CreateNetworkInterface", Options: sdkdriver.Options{Attempts: attempts},
+				Params: map[string]any{"RegionId": region, "VSwitchId": vswitch, "SecurityGroupId": group}})
+			sent, want := len(b.exchanges())-before, max(attempts, 1)
+			e := a.Error
+			if sent != want || e == nil || e.Code != "ServiceUnavailable" || e.HTTPStatus != 503 ||
+				e.RequestID != "0A1B2C3D-0000-4000-8000-000000000503" {
+				t.Errorf("attempts %d: %d requests, answer %+v %+v; want %d requests and the 503", attempts, sent, a, e, want)
 			}
-		})
-	}
+		}
+	})
 }
 
 // A timeout set on a call fires: an answer slower than timeout_ms is a
-// failure of kind timeout, not a hang and not an answer.
+// failure of kind timeout, not a hang and not an answer, and its text
+// (which quotes the request's URL, under v1 with its Signature) shows no
+// signature.
 func TestTimeout(t *testing.T) {
-	for _, s := range subjects {
-		t.Run(s.name, func(t *testing.T) {
-			t.Parallel()
-			b := newBench(t)
-			d := b.start(t, s)
-			b.script = func(w http.ResponseWriter, r *http.Request) {
-				select {
-				case <-time.After(5 * time.Second):
-				case <-r.Context().Done():
-				}
-				unavailable(w, r)
+	eachSubject(t, func(t *testing.T, _ subject, b *bench, d *sdkdriver.Driver) {
+		b.script = func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-time.After(5 * time.Second):
+			case <-r.Context().Done():
 			}
-			a := call(t, d, sdkdriver.Call{Action: "DescribeNetworkInterfaces", Options: sdkdriver.Options{TimeoutMS: 300},
-				Params: map[string]any{"RegionId": region}})
-			if f := a.Failure; f == nil || f.Kind != sdkdriver.KindTimeout || f.Elapsed < 300*time.Millisecond {
-				t.Errorf("a 5 s answer with timeout_ms 300: %+v %+v", a, f)
-			}
-		})
-	}
+			unavailable(w, r)
+		}
+		a := call(t, d, sdkdriver.Call{Action: "DescribeNetworkInterfaces", Params: map[string]any{"RegionId": region},
+			Options: sdkdriver.Options{TimeoutMS: 300, Signature: sdkdriver.SignatureV1}})
+		if f := a.Failure; f == nil || f.Kind != sdkdriver.KindTimeout || f.Elapsed < 300*time.Millisecond {
+			t.Errorf("a 5 s answer with timeout_ms 300: %+v %+v", a, f)
+		} else if shown := signature.FindString(f.Text); shown != "" {
+			t.Errorf("the failure's text shows %q: %s", shown, f.Text)
+		}
+	})
 }
+
+// signature matches a Signature parameter with its value in clear.
+var signature = regexp.MustCompile(`Signature=[^<&"\s][^&"\s]*`)
 
 // The Python driver's signing passes the known answers of API-FACTS §7
 // (drivers/python/test_driver.py).

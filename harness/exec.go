@@ -26,6 +26,11 @@ type Outcome struct {
 	Case    generators.Case
 	Steps   []StepResult
 	Cleanup []StepResult // the deletes of what the case created
+	// Abandoned says why the case stopped before its end ("" when it did
+	// not): a step was dropped (the run stopped, the target throttled it
+	// every time, the create budget is spent). An abandoned case is not
+	// judged as a whole; its steps that were carried out are in Steps.
+	Abandoned string
 }
 
 // All returns the steps and then the cleanup, every request of the case.
@@ -69,19 +74,33 @@ func (o *Outcome) Soft() int {
 // was in flight as well. Predictions thus allow every order the target may
 // have applied concurrent requests in; near a limit they allow both
 // outcomes, and only a listing taken alone in its lane settles the state.
+//
+// No step starts once ctx is done or the run stops (Interrupt, the
+// breaker, --max-time); the requests in flight then get Grace to finish,
+// the cleanup too, and the final sweep deletes what is left.
 func (h *Harness) Exec(ctx context.Context, c generators.Case) Outcome {
 	if c.Exclusive {
 		defer h.lockLane(c)()
 	}
+	ctx, cancel := h.within(ctx)
+	defer cancel()
+	send, done := graceful(ctx)
+	defer done()
 	sess := target.NewSession(h.run)
 	out := Outcome{Case: c}
 	for _, st := range c.Steps {
 		if ctx.Err() != nil {
+			out.Abandoned = "the run stopped"
 			break
 		}
-		out.Steps = append(out.Steps, h.step(ctx, sess, st))
+		r := h.step(send, sess, st)
+		if r.Dropped != "" {
+			out.Abandoned = r.Dropped
+			break
+		}
+		out.Steps = append(out.Steps, r)
 	}
-	out.Cleanup = h.cleanup(sess)
+	out.Cleanup = h.cleanup(send, sess)
 	h.Results.count(len(out.Steps) + len(out.Cleanup))
 	return out
 }
@@ -93,17 +112,40 @@ func (h *Harness) Exec(ctx context.Context, c generators.Case) Outcome {
 // while it was in flight, since the target may have applied those first.
 // Only the prediction and the learning hold the lock; judging works on
 // immutable states outside it.
+//
+// ctx bounds the sending (its turn at the pacer, the request, backoff after
+// Throttling). A step that is dropped (the budget is spent, ctx ends before
+// its turn, Throttling every time) changed nothing and is not judged:
+// Dropped says why.
 func (h *Harness) step(ctx context.Context, sess *target.Session, st generators.Step) StepResult {
 	pend := h.Conn.Prepare(ctx, sess, st)
 	h.mu.Lock()
 	p := h.Model.Predict(&h.state, &pend.Request)
+	if st.Action == h.Profile.Subject && mayCreate(&p) && !h.budget.take() {
+		h.mu.Unlock()
+		return StepResult{Exchange: pend.Drop(h.spentWhy()), Prediction: p}
+	}
 	fl, crowded := h.flights.begin(&p)
 	before := h.state
 	var f oracle.InFlight
 	h.state, f = h.Model.Begin(h.state, &p)
 	h.mu.Unlock()
 
+	pend.NoRetry = p.Winner != nil && p.Winner.Code == h.Conn.Throttle
 	x := pend.Send(p.NonceUntil)
+	h.observe(&x)
+	h.throttled.Add(int64(x.Throttled))
+	if x.Dropped != "" {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.state = h.Model.End(h.state, f)
+		h.flights.end(fl)
+		if x.Throttled > 0 {
+			h.dropped.Add(1)
+		}
+		return StepResult{Exchange: x, Prediction: p}
+	}
+	defer h.record(&x)
 
 	j := h.Model.Judge(&before, &p, &x.Observed)
 	if weight(j) > 0 {
@@ -239,24 +281,42 @@ func (f *flights) end(seq uint64) {
 }
 
 // cleanup deletes what a case created, with the key and region that created
-// each ENI, in a fixed order.
-func (h *Harness) cleanup(sess *target.Session) []StepResult {
+// each ENI, in a fixed order; send bounds the requests (after a stop, what
+// it cannot delete in Grace the final sweep deletes).
+func (h *Harness) cleanup(send context.Context, sess *target.Session) []StepResult {
 	made := sess.CreatedBy()
 	ids := make([]string, 0, len(made))
 	for id := range made {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*h.Timeout+time.Second)
+	ctx, cancel := context.WithTimeout(send, 2*h.Timeout+time.Second)
 	defer cancel()
 	var out []StepResult
 	for _, id := range ids {
 		by := made[id]
 		del := generators.Step{Action: "DeleteNetworkInterface", Key: by.Key,
 			Params: map[string]string{"RegionId": by.Params["RegionId"], "NetworkInterfaceId": id}}
-		out = append(out, h.step(ctx, sess, del))
+		if r := h.step(ctx, sess, del); r.Dropped == "" {
+			out = append(out, r)
+		}
 	}
 	return out
+}
+
+// record writes what a step made or deleted to the ledger: the ENI a create
+// was answered with, a create of unknown outcome, a delete that succeeded.
+func (h *Harness) record(x *target.Exchange) {
+	o := &x.Observed
+	key, region := x.Step.Key, x.Step.Params["RegionId"]
+	switch {
+	case x.Step.Action == h.Profile.Subject && o.Kind == oracle.Answered && !o.Failed():
+		h.ledger.Created(o.NetworkInterfaceID, key, region)
+	case x.Step.Action == h.Profile.Subject && o.Kind != oracle.Answered:
+		h.ledger.Unknown(key, region)
+	case x.Step.Action == "DeleteNetworkInterface" && o.Kind == oracle.Answered && !o.Failed():
+		h.ledger.Ended(x.Step.Params["NetworkInterfaceId"], LedgerDeleted)
+	}
 }
 
 // lockLane locks the lane of a case that must run alone in it (its first

@@ -47,13 +47,21 @@ func (r *PropResult) Failing(strict bool) []*Finding {
 	return out
 }
 
-// Run checks one property and records the result.
+// Run checks one property and records the result. Once ctx is done or the
+// run stops, no new case or shrink attempt starts; what the cases showed
+// until then is reported, unshrunk.
 func (h *Harness) Run(ctx context.Context, p *Property) PropResult {
 	start := time.Now()
+	ctx, cancel := h.within(ctx)
+	defer cancel()
 	var r PropResult
 	switch {
 	case p.Unreachable != "":
 		r = PropResult{Property: p, Skipped: p.Unreachable}
+	case h.Stopped() != nil:
+		r = PropResult{Property: p, Skipped: "the run stopped before this property: " + h.Stopped().Why}
+	case p.Kind == Stateful && h.budget.spent.Load():
+		r = PropResult{Property: p, Skipped: h.spentWhy()}
 	case p.Kind == Stateful:
 		r = h.stateful(ctx, p)
 	default:
@@ -62,6 +70,9 @@ func (h *Harness) Run(ctx context.Context, p *Property) PropResult {
 	r.Elapsed = time.Since(start)
 	if ctx.Err() != nil && r.Skipped == "" && len(r.Showed) == 0 {
 		r.Skipped = fmt.Sprintf("interrupted after %d cases", r.Cases)
+		if stop := h.Stopped(); stop != nil {
+			r.Skipped = fmt.Sprintf("stopped after %d cases: %s", r.Cases, stop.Why)
+		}
 	}
 	h.Results.add(r)
 	return r
@@ -101,6 +112,7 @@ func (h *Harness) explore(ctx context.Context, p *Property) PropResult {
 	}
 	base, n := h.seedFor(p), int64(h.cases(p))
 	var next, cases, soft, divergent atomic.Int64
+	var abandoned atomic.Value // why the last abandoned case stopped
 	var seen sightings
 	var wg sync.WaitGroup
 	for w := 0; w < min(h.Workers, int(n)); w++ {
@@ -113,6 +125,10 @@ func (h *Harness) explore(ctx context.Context, p *Property) PropResult {
 					continue
 				}
 				out := h.Exec(ctx, c)
+				if out.Abandoned != "" {
+					abandoned.Store(out.Abandoned) // dropped: not a case (the budget is spent, the run stopped)
+					continue
+				}
 				cases.Add(1)
 				soft.Add(int64(out.Soft()))
 				h.Results.judge(&out)
@@ -128,7 +144,10 @@ func (h *Harness) explore(ctx context.Context, p *Property) PropResult {
 	}
 	wg.Wait()
 	res.Cases, res.Soft, res.Divergent = int(cases.Load()), int(soft.Load()), int(divergent.Load())
-	res.Showed, res.Probed = h.report(context.WithoutCancel(ctx), p, seen.inOrder(), func(ctx context.Context, s *sighted) (Outcome, bool) {
+	if why, _ := abandoned.Load().(string); res.Cases == 0 && why != "" && ctx.Err() == nil {
+		res.Skipped = why
+	}
+	res.Showed, res.Probed = h.report(ctx, p, seen.inOrder(), func(ctx context.Context, s *sighted) (Outcome, bool) {
 		return h.minimise(ctx, gen, s.seed, s.out, func(o *Outcome) bool { return h.shows(o, s.sig) })
 	})
 	return res
@@ -175,22 +194,51 @@ func withRapid(seed uint64, checks int, shrink time.Duration, fn func()) {
 // minimise runs rapid's shrinker from the case of seed, keeping the cases
 // that keep holds for (that still show one defect: shrinking never slips
 // into another). The last such case rapid runs is the minimal one. It
-// reports whether keep held again at all.
+// reports whether keep held again at all. Once ctx is done no attempt
+// starts (rapid's remaining attempts return at once), and the attempt in
+// flight does not count.
 func (h *Harness) minimise(ctx context.Context, gen *rapid.Generator[generators.Case], seed uint64, first Outcome, keep func(*Outcome) bool) (Outcome, bool) {
+	var mu sync.Mutex
 	minimal, again := first, false
-	withRapid(seed, 1, h.ShrinkTime, func() {
-		rapid.Check(&quietTB{}, func(t *rapid.T) {
-			if ctx.Err() != nil {
-				return
-			}
-			out := h.Exec(ctx, gen.Draw(t, "case"))
-			if keep(&out) {
-				minimal, again = out, true
-				t.Fatalf("shrinking")
-			}
+	h.abandonable(ctx, func() {
+		withRapid(seed, 1, h.ShrinkTime, func() {
+			rapid.Check(&quietTB{}, func(t *rapid.T) {
+				if ctx.Err() != nil {
+					return
+				}
+				out := h.Exec(ctx, gen.Draw(t, "case"))
+				if out.Abandoned == "" && ctx.Err() == nil && keep(&out) {
+					mu.Lock()
+					minimal, again = out, true
+					mu.Unlock()
+					t.Fatalf("shrinking")
+				}
+			})
 		})
 	})
+	mu.Lock()
+	defer mu.Unlock()
 	return minimal, again
+}
+
+// abandonable runs fn (a rapid.Check) and returns when it does, or as soon
+// as ctx is done. rapid cannot be stopped: its attempts left (each of which
+// checks ctx and returns at once) may take up to the shrink time, so fn
+// goes on in the background (h.shrinking counts it) and what it finds
+// after ctx is done no longer counts. A stop thus ends shrinking within the
+// Grace of the attempt in flight.
+func (h *Harness) abandonable(ctx context.Context, fn func()) {
+	done := make(chan struct{})
+	h.shrinking.Add(1)
+	go func() {
+		defer h.shrinking.Done()
+		defer close(done)
+		fn()
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
 }
 
 // Shows reports whether an outcome shows the defect of signature sig (see

@@ -211,13 +211,14 @@ func (h *Harness) report(ctx context.Context, p *Property, seen []*sighted, shri
 			f, isNew = h.Results.register(h.newFinding(p, s.sig, s.out, s.seed, s.cases)), true
 		}
 		out = append(out, f)
+		shrinkable := isNew && !f.Cross && h.shrinkable(ctx, f)
 		switch {
 		case f.Cross:
 			h.Results.offer(f, &candidate{prop: p, sighted: s, shrink: shrink})
-		case isNew && f.Fails(h.Strict) && !h.NoShrink && shrunk < MaxShrinks && ctx.Err() == nil:
+		case shrinkable && shrunk < MaxShrinks:
 			shrunk++
 			h.shrinkFinding(ctx, f, p, s, shrink)
-		case isNew && f.Fails(h.Strict) && !h.NoShrink:
+		case shrinkable:
 			f.Failure.Capped = true
 			h.saveFinding(f)
 		case isNew:
@@ -225,6 +226,24 @@ func (h *Harness) report(ctx context.Context, p *Property, seen []*sighted, shri
 		}
 	}
 	return out, probed
+}
+
+// shrinkable reports whether a finding is to be shrunk: it fails the run
+// and shrinking is on, and it is neither a transport failure (no answer
+// says nothing about the request) nor found once the run stopped;
+// Failure.NotShrunk says which of the two it is.
+func (h *Harness) shrinkable(ctx context.Context, f *Finding) bool {
+	switch {
+	case !f.Fails(h.Strict) || h.NoShrink:
+		return false
+	case f.Failure.transport():
+		f.Failure.NotShrunk = "no answer came back, which says nothing about the request"
+		return false
+	case ctx.Err() != nil || h.Stopped() != nil:
+		f.Failure.NotShrunk = "the run stopped"
+		return false
+	}
+	return true
 }
 
 // shrinkFinding shrinks the case s of finding f and saves the minimal one.
@@ -283,7 +302,7 @@ func (h *Harness) ShrinkCrossCutting(ctx context.Context) {
 		s := c.sighted
 		f.Failure = h.failureOf(c.prop, s.out, s.sig, s.seed)
 		f.Property = c.prop.Name
-		if f.Fails(h.Strict) && !h.NoShrink && ctx.Err() == nil {
+		if h.shrinkable(ctx, f) {
 			h.shrinkFinding(ctx, f, c.prop, s, c.shrink)
 		} else {
 			h.saveFinding(f)

@@ -15,15 +15,23 @@
 //     rapid.Check and the Go fuzzer.
 //   - Catalogue: every property, by family; Results and WriteReports: the
 //     console table, summary.json and the case files.
-//   - Harness.Close: the final sweep (every ENI the run created is deleted;
+//   - Harness.Preflight: before any property, the target answers, takes
+//     the credentials and one valid create; the inventory adopts the ENIs
+//     it already holds (preflight.go).
+//   - Harness.Interrupt, Config.Stop, --max-time and the circuit breaker
+//     stop a run: no new case, step or shrink attempt, Grace for requests
+//     in flight (lifecycle.go).
+//   - Ledger: every ENI the run creates, on disk as it happens; Clean
+//     deletes what a killed run left (ledger.go, clean.go).
+//   - Harness.Close: the final sweep (every ENI of the ledger is deleted;
 //     the leak count is what remains), then the emulator stops.
 package harness
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -34,6 +42,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/eniconform/eniconform/emulator"
@@ -69,7 +78,24 @@ type Config struct {
 	Emulator        emulator.Options
 	Progress        io.Writer // live progress lines (a terminal); nil: none
 	Replay          string    // the command that replays a saved case, without the file (default "eniconform replay")
+
+	// Stop, when done, stops the run (Interrupt, with its cause as the
+	// reason): a signal. nil: only MaxTime and the breaker stop it.
+	Stop       context.Context
+	MaxTime    time.Duration // the whole run, sweep excluded; 0: no limit
+	Breaker    int           // transport failures in a row that stop the run as unhealthy (default 10)
+	Rate       float64       // requests a second, every request of the run; 0: no limit (default 20 for aliyuncs.com)
+	MaxCreates int           // creates that may make an ENI, shrinking included; 0: no limit (default 200 for aliyuncs.com)
 }
+
+// Real-cloud defaults: what a run against an endpoint under aliyuncs.com
+// uses unless told otherwise, to stay inside ECS's documented flow control
+// (1,500 calls per 60 s) and bound how many ENIs it makes.
+const (
+	RealCloudRate       = 20 // requests a second: 1,200 a minute, retries and cleanup included
+	RealCloudMaxCreates = 200
+	RealCloudWorkers    = 4
+)
 
 // Harness is an open run against one target. It is safe for concurrent use.
 type Harness struct {
@@ -80,12 +106,21 @@ type Harness struct {
 	Emulator *emulator.Server // the built-in target; nil for an external one
 	Results  *Results
 
-	run     string   // unique to this run, for nonces and tokens
-	actions sync.Map // action → bool: whether the target implements it
-	lanes   sync.Map // lane → *sync.Mutex, held by a case that runs alone in its lane
+	run     *target.Run // unique to this run: nonces and tokens
+	actions sync.Map    // action → bool: whether the target implements it
+	lanes   sync.Map    // lane → *sync.Mutex, held by a case that runs alone in its lane
 	mu      sync.Mutex
 	state   oracle.State
 	flights flights // requests in flight, guarded by mu
+
+	life      *life
+	breaker   breaker
+	budget    budget
+	ledger    *Ledger
+	inventory inventory // what the target held at the start
+	throttled atomic.Int64
+	dropped   atomic.Int64   // steps dropped after Throttling every time
+	shrinking sync.WaitGroup // shrinks, those a stop abandoned included (abandonable)
 }
 
 // Open checks the configuration and prepares the target. Errors name the
@@ -102,7 +137,7 @@ func Open(cfg Config) (*Harness, error) {
 	if err := os.MkdirAll(filepath.Join(cfg.ReportDir, "cases"), 0o755); err != nil {
 		return nil, fmt.Errorf("--report-dir: %w", err)
 	}
-	h := &Harness{Config: cfg, Results: NewResults(cfg.Seed), run: runID()}
+	h := &Harness{Config: cfg, Results: NewResults(cfg.Seed), life: newLife(), budget: budget{max: int64(cfg.MaxCreates)}}
 	var err error
 	if h.Model, err = oracle.NewModel(cfg.Profile); err != nil {
 		return nil, fmt.Errorf("--profile: %w", err)
@@ -128,9 +163,33 @@ func Open(cfg Config) (*Harness, error) {
 	if cfg.MaxFill > 0 {
 		h.Env.MaxFill = cfg.MaxFill
 	}
+	h.run = target.NewRun(h.Emulator != nil) // the built-in emulator starts empty: its history is known
 	h.Conn = &target.Conn{URL: h.Target, Profile: cfg.Profile, World: cfg.World, Now: time.Now,
-		Client: &http.Client{Timeout: cfg.Timeout, Transport: transport(cfg.Workers)}, Scheme: cfg.Scheme, Format: formatName(cfg.Format)}
+		Client: &http.Client{Timeout: cfg.Timeout, Transport: transport(cfg.Workers)}, Scheme: cfg.Scheme, Format: formatName(cfg.Format),
+		Pace: target.NewPacer(cfg.Rate, nil), Retries: 5}
+	if r := cfg.Profile.Rule(throttlingRule); r != nil {
+		h.Conn.Throttle = r.Code
+	}
+	if h.ledger, err = OpenLedger(filepath.Join(cfg.ReportDir, LedgerFile)); err != nil {
+		h.closeEmulator()
+		return nil, fmt.Errorf("--report-dir: the ledger: %w", err)
+	}
+	h.watch()
 	return h, nil
+}
+
+// throttlingRule is the rule whose code is the target's flow control.
+const throttlingRule = "unreachable.throttling"
+
+// RealCloud reports whether a target URL is Alibaba Cloud itself (a host
+// under aliyuncs.com).
+func RealCloud(target string) bool {
+	u, err := url.Parse(target)
+	if err != nil {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	return host == "aliyuncs.com" || strings.HasSuffix(host, ".aliyuncs.com")
 }
 
 func (c *Config) defaults() error {
@@ -143,8 +202,16 @@ func (c *Config) defaults() error {
 	if c.Checks == 0 {
 		c.Checks = 100
 	}
+	if RealCloud(c.Target) {
+		c.Rate = cmp.Or(c.Rate, RealCloudRate)
+		c.MaxCreates = cmp.Or(c.MaxCreates, RealCloudMaxCreates)
+		c.Workers = cmp.Or(c.Workers, RealCloudWorkers)
+	}
 	if c.Workers == 0 {
 		c.Workers = 16
+	}
+	if c.Breaker == 0 {
+		c.Breaker = 10
 	}
 	if c.Timeout == 0 {
 		c.Timeout = 10 * time.Second
@@ -167,7 +234,7 @@ func (c *Config) CheckFlags() error {
 	switch {
 	case c.Checks < 1:
 		return fmt.Errorf("--checks must be at least 1, not %d", c.Checks)
-	case c.Workers < 1:
+	case c.Workers < 0:
 		return fmt.Errorf("--workers must be at least 1, not %d", c.Workers)
 	case c.MaxFill < 1:
 		return fmt.Errorf("--max-fill must be at least 1, not %d", c.MaxFill)
@@ -184,6 +251,14 @@ func (c *Config) check() error {
 		return errors.New("--workers must be from 1 to 1024")
 	case c.Timeout < 0:
 		return errors.New("--timeout must be positive")
+	case c.Breaker < 0:
+		return fmt.Errorf("--breaker must be at least 1, not %d", c.Breaker)
+	case c.Rate < 0:
+		return fmt.Errorf("--rate must not be negative, not %g", c.Rate)
+	case c.MaxCreates < 0:
+		return fmt.Errorf("--max-creates must not be negative, not %d", c.MaxCreates)
+	case c.MaxTime < 0:
+		return fmt.Errorf("--max-time must not be negative, not %s", c.MaxTime)
 	case c.Scheme != "" && c.Scheme != "v1" && c.Scheme != "v3":
 		return fmt.Errorf("--signature must be v1 or v3, not %q", c.Scheme)
 	case c.Format != "" && formatName(c.Format) == "":
@@ -197,8 +272,7 @@ func (c *Config) check() error {
 		if u.User != nil {
 			return errors.New("--target must not carry a user or password: they would appear in every report (credentials go in --access-key-id and --access-key-secret)")
 		}
-		host := strings.ToLower(u.Hostname())
-		if (host == "aliyuncs.com" || strings.HasSuffix(host, ".aliyuncs.com")) && !c.AllowRealCloud {
+		if RealCloud(c.Target) && !c.AllowRealCloud {
 			return fmt.Errorf("--target %s is Alibaba Cloud itself: the run creates and deletes real ENIs; add --allow-real-cloud if you mean it", u.Host)
 		}
 	}
@@ -264,12 +338,6 @@ func randomSeed() uint64 {
 	return binary.BigEndian.Uint64(b[:]) | 1
 }
 
-func runID() string {
-	b := make([]byte, 3)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
 // State returns the model's current state.
 func (h *Harness) State() oracle.State {
 	h.mu.Lock()
@@ -284,9 +352,17 @@ func (h *Harness) Close(ctx context.Context) int {
 	h.ShrinkCrossCutting(ctx)
 	leaked, unknown := h.Sweep(ctx)
 	h.Results.setLeaked(leaked, unknown)
+	h.closeEmulator()
+	h.Conn.Client.CloseIdleConnections()
+	_ = h.ledger.Close()
+	return leaked
+}
+
+func (h *Harness) closeEmulator() {
 	if h.Emulator != nil {
 		h.Emulator.Close()
 	}
-	h.Conn.Client.CloseIdleConnections()
-	return leaked
 }
+
+// Ledger is the run's ledger (see Ledger).
+func (h *Harness) Ledger() *Ledger { return h.ledger }

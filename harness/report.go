@@ -29,12 +29,21 @@ type Failure struct {
 	Divergences []oracle.Divergence
 	Seed        uint64
 	Shrunk      bool
-	Capped      bool // not shrunk: the property had shrunk MaxShrinks findings already
-	Replayed    bool // a saved case run again, as it was
-	FromSteps   int  // size of the case before shrinking
+	Capped      bool   // not shrunk: the property had shrunk MaxShrinks findings already
+	NotShrunk   string // why it was not shrunk, when that is neither of the above (a transport failure, a stop)
+	Replayed    bool   // a saved case run again, as it was
+	FromSteps   int    // size of the case before shrinking
 	FromParams  int
 	File        string // where the case is saved ("" until saved)
 	Reproduce   string
+}
+
+// transport reports whether the failing request got no complete answer
+// (a timeout, a connection that failed or closed): transport failures are
+// not shrunk.
+func (f *Failure) transport() bool {
+	all := f.Outcome.All()
+	return f.Step >= 0 && f.Step < len(all) && all[f.Step].Transport
 }
 
 func ruleID(r *spec.Rule) string {
@@ -158,6 +167,8 @@ func (h *Harness) Parts(f *Failure) Parts {
 		p.Shrunk = "replayed as saved"
 	case f.Capped:
 		p.Shrunk = fmt.Sprintf("not shrunk: the property shrank %d findings already", MaxShrinks)
+	case f.NotShrunk != "":
+		p.Shrunk = "not shrunk: " + f.NotShrunk
 	case f.Shrunk:
 		p.Shrunk = fmt.Sprintf("shrunk from %d steps and %d parameters", f.FromSteps, f.FromParams)
 	}

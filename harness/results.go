@@ -161,7 +161,7 @@ type Summary struct {
 	Workers     int                   `json:"workers"`
 	Checks      int                   `json:"checks"`
 	Strict      bool                  `json:"strict_precedence"`
-	Verdict     string                `json:"verdict"` // "conforms" or "diverges"
+	Verdict     string                `json:"verdict"` // "conforms", "diverges", or for a run that ended early "interrupted" or "unhealthy"
 	Seconds     float64               `json:"seconds"`
 	Cases       int                   `json:"cases"`
 	Requests    int64                 `json:"requests"`
@@ -178,6 +178,7 @@ type Summary struct {
 	Verdicts    []Verdict             `json:"verdicts"`
 	Findings    []FindingSummary      `json:"findings"`
 	Properties  []PropSummary         `json:"properties"`
+	Conditions                        // how the run went: stopped early, inventory, ledger, pacing (conditions.go)
 }
 
 // FamilyRow tallies the verdicts and cases of one family.
@@ -249,6 +250,8 @@ func (h *Harness) Summary() Summary {
 	if s.Counts.Diverges > 0 || s.Leaked > 0 {
 		s.Verdict = "diverges"
 	}
+	s.Conditions = h.conditions()
+	s.Verdict = s.Conditions.verdictOf(s.Verdict)
 	if s.Seconds > 0 {
 		s.CasesPerSec = float64(s.Cases) / s.Seconds
 	}

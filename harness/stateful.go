@@ -2,6 +2,7 @@ package harness
 
 import (
 	"context"
+	"sync"
 
 	"github.com/eniconform/eniconform/generators"
 	"github.com/eniconform/eniconform/target"
@@ -39,7 +40,7 @@ func (h *Harness) stateful(ctx context.Context, p *Property) PropResult {
 			}
 		}
 	}
-	res.Showed, res.Probed = h.report(context.WithoutCancel(ctx), p, seen.inOrder(), func(ctx context.Context, s *sighted) (Outcome, bool) {
+	res.Showed, res.Probed = h.report(ctx, p, seen.inOrder(), func(ctx context.Context, s *sighted) (Outcome, bool) {
 		return h.machine(ctx, s.seed, s.sig)
 	})
 	return res
@@ -50,24 +51,37 @@ func (h *Harness) stateful(ctx context.Context, p *Property) PropResult {
 // the step that shows the defect sig, and rapid shrinks; it returns the last
 // (the minimal) sequence that showed it, and whether one did.
 func (h *Harness) machine(ctx context.Context, seed uint64, sig string) (Outcome, bool) {
+	var mu sync.Mutex
 	var last Outcome
 	shown := false
 	shrink := h.ShrinkTime
 	if sig == "" {
 		shrink = 0
 	}
-	withRapid(seed, 1, shrink, func() {
-		rapid.Check(&quietTB{}, func(t *rapid.T) {
-			if ctx.Err() != nil {
-				t.Skip("interrupted")
-			}
-			stop := func(o *Outcome) bool { return sig != "" && h.shows(o, sig) }
-			out := h.sequence(ctx, t, stop, func(o Outcome) { last, shown = o, true })
-			if sig == "" {
-				last = out
-			}
+	h.abandonable(ctx, func() {
+		withRapid(seed, 1, shrink, func() {
+			rapid.Check(&quietTB{}, func(t *rapid.T) {
+				if ctx.Err() != nil {
+					t.Skip("interrupted")
+				}
+				stop := func(o *Outcome) bool { return sig != "" && h.shows(o, sig) }
+				out := h.sequence(ctx, t, stop, func(o Outcome) {
+					mu.Lock()
+					defer mu.Unlock()
+					if ctx.Err() == nil {
+						last, shown = o, true
+					}
+				})
+				mu.Lock()
+				defer mu.Unlock()
+				if sig == "" {
+					last = out
+				}
+			})
 		})
 	})
+	mu.Lock()
+	defer mu.Unlock()
 	return last, shown
 }
 
@@ -76,6 +90,8 @@ func (h *Harness) machine(ctx context.Context, seed uint64, sig string) (Outcome
 // ones (Ref), so that it can be replayed. When stop holds after a step,
 // stopped gets the sequence so far and t fails.
 func (h *Harness) sequence(ctx context.Context, t *rapid.T, stop func(*Outcome) bool, stopped func(Outcome)) (out Outcome) {
+	send, done := graceful(ctx)
+	defer done()
 	sess := target.NewSession(h.run)
 	out = Outcome{Case: generators.Case{Generator: "machine"}}
 	made := map[string]int{} // ENI ID → the step that created it
@@ -88,8 +104,16 @@ func (h *Harness) sequence(ctx context.Context, t *rapid.T, stop func(*Outcome) 
 			}
 			replayable.Params[k] = v
 		}
+		if ctx.Err() != nil {
+			out.Abandoned = "the run stopped"
+			t.Skip(out.Abandoned) // no action runs any more: the sequence ends
+		}
+		r := h.step(send, sess, st)
+		if r.Dropped != "" {
+			out.Abandoned = r.Dropped
+			t.Skip(r.Dropped) // dropped: not part of the sequence (the budget is spent, say)
+		}
 		out.Case.Steps = append(out.Case.Steps, replayable)
-		r := h.step(ctx, sess, st)
 		out.Steps = append(out.Steps, r)
 		h.progress()
 		if stop(&out) {
@@ -106,7 +130,7 @@ func (h *Harness) sequence(ctx context.Context, t *rapid.T, stop func(*Outcome) 
 		return id
 	})
 	defer func() { // also when a step fails t
-		out.Cleanup = h.cleanup(sess)
+		out.Cleanup = h.cleanup(send, sess)
 		h.Results.count(len(out.Steps) + len(out.Cleanup))
 	}()
 	t.Repeat(m.Actions())

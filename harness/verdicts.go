@@ -109,6 +109,9 @@ func (h *Harness) whyNotExercised(id string) string {
 		}
 		ran = true
 	}
+	if stop := h.Stopped(); !ran && stop != nil {
+		return "the run stopped before its property ran: " + stop.Why
+	}
 	if !ran {
 		return "its property did not run (see --label-filter)"
 	}
@@ -162,6 +165,7 @@ func WriteMatrix(w io.Writer, s Summary) {
 	if s.Unknown > 0 {
 		fmt.Fprintf(w, "%d creates got no usable answer (timeouts, 5xx, garbage): they may or may not have made an ENI\n", s.Unknown)
 	}
+	writeConditions(w, s)
 }
 
 // familiesOf lists the families of verdicts in their order.

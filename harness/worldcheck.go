@@ -67,7 +67,7 @@ func CheckWorld(ctx context.Context, cfg Config) ([]WorldCheck, error) {
 
 // ask sends one probe and says whether the answer is the predicted one.
 func ask(ctx context.Context, conn *target.Conn, m *oracle.Model, s oracle.State, p probe) WorldCheck {
-	sess := target.NewSession(runID())
+	sess := target.NewSession(target.NewRun(false))
 	pend := conn.Prepare(ctx, sess, p.step)
 	pred := m.Predict(&s, &pend.Request)
 	x := pend.Send(pred.NonceUntil)

@@ -241,7 +241,17 @@ func (e *eval) runKinds(r *boundRule) verdict {
 }
 
 // runResources evaluates the conditions on the resources a request names.
+// A replay skips them all (they read e.fresh), so for a create whose token
+// may be another's record (Request.TokenUnknown) one that fires may not.
 func (e *eval) runResources(r *boundRule) verdict {
+	v := e.resources(r)
+	if v.hit == yes && e.foreign {
+		v.hit = maybe
+	}
+	return v
+}
+
+func (e *eval) resources(r *boundRule) verdict {
 	switch r.kind {
 	case cVSwitch:
 		return e.dangling(e.v[kVSwitchID], "VSwitchId", e.vsw != nil)
@@ -366,6 +376,9 @@ func checkToken(e *eval) verdict {
 		ok = e.remembered
 	}
 	switch {
+	case !ok && e.r.TokenUnknown:
+		e.foreign = true // recorded before the model began, or not: either answer
+		return verdict{hit: maybe}
 	case !ok:
 		return miss // an invalid token is never recorded, so it never gets here
 	case rec.Hash == e.requestHash() && placeholder(rec.ID):

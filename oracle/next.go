@@ -57,7 +57,13 @@ func (m *Model) learnCreate(s State, p *Prediction, o *Observation) State {
 			s = s.removeENI(ph)
 		}
 	}
-	if !s.Issued(id) {
+	switch _, known := s.eni(id); {
+	case e.foreign && !known:
+		s = s.addENI(rec) // new, or an earlier create's ENI that may be gone: it may not exist
+		if added, ok := s.eni(id); ok {
+			s = s.doubt(added, +1) // like a delete of unknown outcome; a listing settles it
+		}
+	case !s.Issued(id):
 		s = s.addENI(rec) // new; an ID seen before is a replay, of an ENI that may be gone by now
 	}
 	if e.token != "" && !(p.Winner != nil && p.Winner.Rank == m.idemRank) {

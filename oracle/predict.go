@@ -282,6 +282,7 @@ type eval struct {
 
 	tokOrd      int64 // the account's tokens learned so far: the new token's Ord
 	forgettable bool  // the token is recorded, but a target may have forgotten it
+	foreign     bool  // no record, but the target may hold one from before the model began (Request.TokenUnknown)
 	remembered  bool  // predict for a target that still remembers such a token
 }
 

@@ -54,6 +54,15 @@ type Request struct {
 	// Prediction.NonceUntil); zero if it remembers none. The nonce is used
 	// while Now is not after it.
 	NonceUntil time.Time
+	// TokenUnknown says that the client cannot know whether the target
+	// recorded this request's (valid) ClientToken before the model began:
+	// an earlier run or another client may have sent it, with parameters
+	// and an ENI the model never saw. A create with such a token that the
+	// model holds no record of may then be refused as a mismatch, or
+	// answered with an ENI that may be new or an earlier one (which may be
+	// gone); the model learns the token, and the ENI as one that may not
+	// exist. The server never sets it: it knows its own history.
+	TokenUnknown bool
 }
 
 // Param returns the value of a parameter; an empty value counts as absent

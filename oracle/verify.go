@@ -380,7 +380,7 @@ func (c *checker) created() {
 	case !c.m.Spec.ENIIDValid(id):
 		c.judged(spec.AspectENIID)
 		c.hard(spec.AspectENIID, "NetworkInterfaceId", c.m.Spec.Responses.ENIIDPattern, strconv.Quote(id), "malformed", "the ENI ID is malformed")
-	case c.s.Issued(id) && c.p.ev.pending == nil:
+	case c.s.Issued(id) && c.p.ev.pending == nil && !c.p.ev.foreign:
 		c.judged(spec.AspectENIID)
 		c.hard(spec.AspectENIID, "NetworkInterfaceId", "an ID never returned before", id, "an ID returned before", "the target returned an existing ENI's ID for a new ENI")
 	default:

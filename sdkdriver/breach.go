@@ -1,7 +1,6 @@
 package sdkdriver
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +10,7 @@ import (
 
 // Error is a breach of the protocol by a driver, or its failure to run or
 // to stop. The driver's process group has been killed; the session is over.
+// No field shows the driver's AccessKeySecret: it reads "<redacted>".
 type Error struct {
 	Command string // the driver's command line
 	Call    int64  // the call concerned; 0 for the hello and the shutdown
@@ -80,18 +80,48 @@ func (d *Driver) exitNote(what string) string {
 }
 
 // fail ends the session: it kills the driver and returns (and records) the
-// breach, with the tail of stderr; the secret is redacted from the line.
+// breach, with the tail of stderr.
 func (d *Driver) fail(call int64, action, what string, line []byte) error {
 	d.kill()
-	e := &Error{Command: d.cfg.Command, Call: call, Action: action, What: what, Stderr: d.stderr.last(20)}
-	if line != nil {
-		if secret := d.cfg.Env.AccessKeySecret; secret != "" {
-			line = bytes.ReplaceAll(line, []byte(secret), []byte("<redacted>"))
-		}
-		e.Line = quoteLine(line)
-	}
+	e := d.breach(call, action, what, line)
 	d.broken = e
 	return e
+}
+
+// breach builds the *Error of a breach. Every field goes through redact,
+// so that no field, and no Error() text, shows the AccessKeySecret,
+// whatever the driver wrote.
+func (d *Driver) breach(call int64, action, what string, line []byte) *Error {
+	e := &Error{Command: d.redact(d.cfg.Command), Call: call, Action: d.redact(action), What: d.redact(what),
+		Stderr: d.redact(d.stderr.last(20))}
+	if line != nil {
+		e.Line = quoteLine([]byte(d.redact(string(line))))
+	}
+	return e
+}
+
+// redact returns s with the driver's AccessKeySecret replaced by
+// "<redacted>".
+func (d *Driver) redact(s string) string { return redactSecret(s, d.cfg.Env.AccessKeySecret) }
+
+// redactSecret returns s with every occurrence of secret replaced by
+// "<redacted>"; an empty secret changes nothing.
+func redactSecret(s, secret string) string {
+	if secret == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, secret, "<redacted>")
+}
+
+// refusal returns why parse refuses line, worded from the line with the
+// secret redacted: the parsers quote the driver's values cut short, and a
+// cut through the secret would leave a piece of it that no redaction of
+// the message finds afterwards.
+func refusal[T any](d *Driver, line []byte, parse func([]byte) (T, error)) string {
+	if _, err := parse([]byte(d.redact(string(line)))); err != nil {
+		return err.Error()
+	}
+	return "a value the protocol refuses is the AccessKeySecret itself"
 }
 
 // written reports whether r holds something the driver wrote, rather than

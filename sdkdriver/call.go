@@ -88,7 +88,7 @@ func checkParam(path string, v any) error {
 // check fails when an option has a value outside the protocol.
 func (o Options) check() error {
 	for _, e := range enumerated {
-		if v := o.get(e.name); v != "" && !slices.Contains(e.values, v) {
+		if v := *e.option(&o); v != "" && !slices.Contains(e.values, v) {
 			return fmt.Errorf("option %s %q is not one of %v", e.name, v, e.values)
 		}
 	}
@@ -160,21 +160,20 @@ func decodeOptions(raw json.RawMessage) (Options, error) {
 	if err != nil {
 		return Options{}, fmt.Errorf("the call's options are %w", err)
 	}
-	if err := onlyKeys(m, "the call's options", optSignature, optMethod, optBody, optFormat, "timeout_ms", "attempts", "backoff_ms"); err != nil {
+	if err := onlyKeys(m, "the call's options", optionKeys("timeout_ms", "attempts", "backoff_ms")...); err != nil {
 		return Options{}, err
 	}
 	var o Options
-	var errs [7]error
-	o.Signature, errs[0] = stringField(m, optSignature, "options")
-	o.Method, errs[1] = stringField(m, optMethod, "options")
-	o.Body, errs[2] = stringField(m, optBody, "options")
-	o.Format, errs[3] = stringField(m, optFormat, "options")
+	var errs []error
+	for _, e := range enumerated {
+		v, err := stringField(m, e.name, "options")
+		*e.option(&o), errs = v, append(errs, err)
+	}
 	timeout, e4 := intField(m, "timeout_ms", "options", false, 1, MaxTimeoutMS)
 	attempts, e5 := intField(m, "attempts", "options", false, 1, MaxAttempts)
 	backoff, e6 := intField(m, "backoff_ms", "options", false, 0, MaxBackoffMS)
-	errs[4], errs[5], errs[6] = e4, e5, e6
 	o.TimeoutMS, o.Attempts, o.BackoffMS = int(timeout), int(attempts), int(backoff)
-	if err := errors.Join(errs[:]...); err != nil {
+	if err := errors.Join(append(errs, e4, e5, e6)...); err != nil {
 		return Options{}, err
 	}
 	return o, o.check()

@@ -10,10 +10,12 @@ import (
 // would, without expanding anything: blanks (space, tab, newline) separate
 // words; '…' quotes literally; "…" quotes, with \" \\ \$ \` and
 // backslash-newline as the only escapes; outside quotes a backslash escapes
-// the next character. `go run ./drivers/gov7` is three words and
-// `sh -c 'echo "a b"'` is three. It fails on an unterminated quote or a
-// trailing backslash, and when there is no word at all. There are no
-// variables, globs, pipes or redirections: use sh -c for those.
+// the next character, and a backslash-newline is removed (a line
+// continuation). `go run ./drivers/gov7`, `go run \<newline>
+// ./drivers/gov7` and `sh -c 'echo "a b"'` are three words. It fails on
+// an unterminated quote or a trailing backslash, and when there is no word
+// at all. There are no variables, globs, pipes or redirections: use sh -c
+// for those.
 func SplitCommand(line string) ([]string, error) {
 	var words []string
 	var w strings.Builder
@@ -40,13 +42,14 @@ func SplitCommand(line string) ([]string, error) {
 				return nil, err
 			}
 			i = n
+		case c == '\\' && i+1 < len(line) && line[i+1] == '\n':
+			i++ // a line continuation: gone, word or no word
+			continue
 		case c == '\\':
 			if i+1 == len(line) {
 				return nil, fmt.Errorf("command %q: trailing backslash", line)
 			}
-			if line[i+1] != '\n' {
-				w.WriteByte(line[i+1])
-			}
+			w.WriteByte(line[i+1])
 			i++
 		default:
 			w.WriteByte(c)

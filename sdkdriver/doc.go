@@ -21,9 +21,13 @@
 //     then killed. Nothing a driver writes makes this package panic or
 //     wait past a deadline.
 //
-// Writing a driver in Go (the driver's side, used by drivers/gov7 and
-// drivers/goclassic): EnvFromOS, Serve (the read-call/write-answer loop),
-// ParseCall, Answer.MarshalJSON and FailureKind.
+// Writing a driver in Go (the driver's side, used by drivers/gov7,
+// drivers/goclassic and drivers/buggy): Main (a driver's whole main
+// function: EnvFromOS, then Serve, the read-call/write-answer loop),
+// ParseCall, Answer.MarshalJSON, FailureKind, RedactText (a failure's
+// text without signatures), ModuleVersion (the SDK's version for the
+// hello) and Invoke (an SDK method called by reflection, its panic an
+// error).
 //
 // ParseAnswer and ParseHello are the strict decoders both sides share
 // (FuzzParseAnswer fuzzes the first); Flatten turns a call's typed params

@@ -71,7 +71,10 @@ type Driver struct {
 	quit       chan struct{} // closed when the Driver stops reading
 	exited     chan struct{} // closed once the process has been waited for
 	waitErr    error         // what Wait returned, once exited is closed
+	reapMu     sync.Mutex    // held while the group is killed, and while the leader is reaped
+	reaped     bool          // the leader is reaped: its PID, the group's ID, is no longer its own
 	stderr     *tail
+	stderrR    *os.File      // our end of the driver's stderr
 	stderrDone chan struct{} // closed when stderr has ended
 	stopOnce   sync.Once
 	stdout     *os.File // our end of the driver's stdout
@@ -133,10 +136,10 @@ func (d *Driver) start(argv []string) error {
 	closeAll(p[0], p[3], p[5]) // the child's ends
 	if err != nil {
 		closeAll(p[1], p[2], p[4])
-		return &Error{Command: d.cfg.Command, What: "cannot start: " + err.Error()}
+		return d.breach(0, "", "cannot start: "+err.Error(), nil)
 	}
-	d.cmd, d.stdin, d.stdout = cmd, p[1], p[2]
-	go d.copyStderr(p[4])
+	d.cmd, d.stdin, d.stdout, d.stderrR = cmd, p[1], p[2], p[4]
+	go d.copyStderr()
 	go d.read()
 	go d.wait()
 	return nil
@@ -149,10 +152,11 @@ func closeAll(files ...*os.File) {
 	}
 }
 
-// copyStderr keeps the driver's stderr in d.stderr until it ends.
-func (d *Driver) copyStderr(r *os.File) {
-	_, _ = io.Copy(d.stderr, r)
-	_ = r.Close()
+// copyStderr keeps the driver's stderr in d.stderr until it ends, or
+// until kill closes our end.
+func (d *Driver) copyStderr() {
+	_, _ = io.Copy(d.stderr, d.stderrR)
+	_ = d.stderrR.Close()
 	close(d.stderrDone)
 }
 
@@ -173,12 +177,34 @@ func (d *Driver) read() {
 	}
 }
 
-// wait waits for the process, then kills what is left of its group, so
-// that no grandchild keeps the pipes open.
+// wait waits for the process to exit, kills what is left of its group, so
+// that no grandchild keeps the pipes open, and reaps it. The group is
+// killed before the reap, while its ID is still the leader's; where the
+// exit cannot be awaited without reaping (awaitExit), right after it.
 func (d *Driver) wait() {
-	d.waitErr = d.cmd.Wait()
-	killGroup(d.cmd.Process)
+	if awaitExit(d.cmd.Process) {
+		d.reapMu.Lock()
+		killGroup(d.cmd.Process)
+		d.waitErr, d.reaped = d.cmd.Wait(), true
+		d.reapMu.Unlock()
+	} else {
+		err := d.cmd.Wait()
+		d.reapMu.Lock()
+		killGroup(d.cmd.Process)
+		d.waitErr, d.reaped = err, true
+		d.reapMu.Unlock()
+	}
 	close(d.exited)
+}
+
+// killUnreaped kills the driver's process group unless its leader has been
+// reaped (wait has killed the group then, and its ID may be another's).
+func (d *Driver) killUnreaped() {
+	d.reapMu.Lock()
+	defer d.reapMu.Unlock()
+	if !d.reaped {
+		killGroup(d.cmd.Process)
+	}
 }
 
 // readHello reads and checks the first line.
@@ -192,7 +218,7 @@ func (d *Driver) readHello(ctx context.Context) error {
 		}
 		h, err := ParseHello(r.line)
 		if err != nil {
-			return d.fail(0, "", "bad hello: "+err.Error(), r.line)
+			return d.fail(0, "", "bad hello: "+refusal(d, r.line, ParseHello), r.line)
 		}
 		d.hello = h
 		return nil
@@ -250,10 +276,11 @@ func (d *Driver) Call(ctx context.Context, c Call) (Answer, error) {
 	}
 	budget := d.budget(c.Options)
 	start := time.Now()
-	if err := d.send(line, start.Add(budget)); err != nil {
+	deadline := start.Add(budget)
+	if err := d.send(line, deadline); err != nil {
 		return Answer{}, d.fail(c.ID, c.Action, d.exitNote("could not take the call: "+err.Error()), nil)
 	}
-	timer := time.NewTimer(budget)
+	timer := time.NewTimer(time.Until(deadline)) // the time send took is part of the budget
 	defer timer.Stop()
 	select {
 	case r := <-d.lines:
@@ -279,7 +306,7 @@ func (d *Driver) answer(c Call, r received, start time.Time) (Answer, error) {
 	}
 	a, err := ParseAnswer(r.line)
 	if err != nil {
-		return Answer{}, d.fail(c.ID, c.Action, "bad answer: "+err.Error(), r.line)
+		return Answer{}, d.fail(c.ID, c.Action, "bad answer: "+refusal(d, r.line, ParseAnswer), r.line)
 	}
 	if a.ID != c.ID {
 		what := fmt.Sprintf("the answer has id %d, want %d", a.ID, c.ID)
@@ -304,11 +331,12 @@ func (d *Driver) stray() (received, bool) {
 	}
 }
 
-// kill kills the driver's process group, waits for its exit (at most
-// ExitTimeout) and for its output to end (at most ioWait), and stops
-// reading.
+// kill kills the driver's process group (unless its leader is reaped),
+// waits for its exit (at most ExitTimeout) and for its output to end (at
+// most ioWait), and stops reading: it closes our ends of the pipes, that
+// of stderr too when something outside the group still holds it open.
 func (d *Driver) kill() {
-	killGroup(d.cmd.Process)
+	d.killUnreaped()
 	select {
 	case <-d.exited:
 	case <-time.After(d.cfg.ExitTimeout):
@@ -319,6 +347,7 @@ func (d *Driver) kill() {
 		select {
 		case <-d.stderrDone:
 		case <-time.After(ioWait):
+			_ = d.stderrR.Close() // copyStderr ends, and the pipe is not kept
 		}
 	})
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os/exec"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -74,6 +74,48 @@ func TestSession(t *testing.T) {
 	}
 }
 
+// A driver built on sdkdriver.Main speaks the protocol: the hello, an
+// answer from the handler made for the Env, a clean exit at the end; what
+// the handler prints on stdout goes to stderr.
+func TestGoDriverMain(t *testing.T) {
+	t.Parallel()
+	d := startFake(t, "main")
+	a := call(t, d, sdkdriver.Call{Action: "Echo"})
+	if !reflect.DeepEqual(a.OK, map[string]any{"Endpoint": testEnv.Endpoint, "Region": testEnv.RegionID}) || d.Hello().SDK != "fake" {
+		t.Errorf("hello %+v, answer %+v", d.Hello(), a)
+	}
+	if !strings.Contains(d.Stderr(), "(the SDK's debug output)") {
+		t.Errorf("what the handler printed is not on stderr: %q", d.Stderr())
+	}
+	if err := d.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+}
+
+// Invoke returns a method's result and error, and an SDK's panic as an
+// error; ModuleVersion does not know a module the binary lacks.
+func TestInvoke(t *testing.T) {
+	half := func(n int) (int, error) {
+		if n%2 != 0 {
+			return 0, errors.New("odd")
+		}
+		return 100 / n, nil
+	}
+	for _, tc := range []struct {
+		n    int
+		want int
+		err  string
+	}{{4, 25, ""}, {3, 0, "odd"}, {0, 0, "the SDK panicked: runtime error: integer divide by zero"}} {
+		out, err := sdkdriver.Invoke(reflect.ValueOf(half), reflect.ValueOf(tc.n))
+		if got := errText(err); got != tc.err || (err == nil && out.Int() != int64(tc.want)) {
+			t.Errorf("Invoke(half, %d) = %v, %v; want %d, %q", tc.n, out, err, tc.want, tc.err)
+		}
+	}
+	if v := sdkdriver.ModuleVersion("example.com/no/such/module"); v != "unknown" {
+		t.Errorf("ModuleVersion of a module not built in: %q", v)
+	}
+}
+
 // call makes one call that must be answered.
 func call(t *testing.T, d *sdkdriver.Driver, c sdkdriver.Call) sdkdriver.Answer {
 	t.Helper()
@@ -85,10 +127,14 @@ func call(t *testing.T, d *sdkdriver.Driver, c sdkdriver.Call) sdkdriver.Answer 
 }
 
 // The driver sees the endpoint and credentials, the rest of the caller's
-// environment, and none of the caller's own Alibaba Cloud variables.
+// environment, and none of the caller's own Alibaba Cloud variables, no
+// proxy (in either case) and no DEBUG.
 func TestEnvironment(t *testing.T) {
 	t.Setenv("ALIBABA_CLOUD_SECURITY_TOKEN", "the caller's token")
 	t.Setenv("FAKE_INHERITED", "yes")
+	for _, name := range withheld {
+		t.Setenv(name, "http://127.0.0.1:1")
+	}
 	d := startFake(t, "good")
 	got := call(t, d, sdkdriver.Call{Action: "Env"}).OK
 	want := map[string]any{sdkdriver.EnvAccessKeyID: "fake-id", sdkdriver.EnvAccessKeySecret: "fake-secret-42",
@@ -98,6 +144,11 @@ func TestEnvironment(t *testing.T) {
 		t.Errorf("the driver's environment: %v, want %v", got, want)
 	}
 }
+
+// withheld are variables of the caller's that the driver must not see
+// (beside the Alibaba Cloud ones); the fake's Env action looks for them.
+var withheld = []string{"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy",
+	"NO_PROXY", "no_proxy", "DEBUG"}
 
 // The secret never shows in the driver's stderr as reported, nor in an
 // error.
@@ -135,9 +186,13 @@ func TestBreaches(t *testing.T) {
 		{"prose-hello", "start", `bad hello: the hello is not JSON`},
 		{"hello-v2", "start", "the driver speaks protocol 2; eniconform speaks protocol 1"},
 		{"hello-no-options", "start", `the hello lacks "options"`},
+		{"hello-key-option", "start", `options.signature has "<redacted>", which is unknown`},
 		{"prose-answer", "call", "bad answer: the answer is not JSON"},
 		{"wrong-id", "call", "the answer has id 2, want 1"},
 		{"two-outcomes", "call", "the answer has 2 outcomes: ok and unsupported"},
+		{"key-as-kind", "call", `failure.kind "<redacted>" is not one of`},
+		{"key-as-ok", "call", `ok must be an object (the success body), got "<redacted>"`},
+		{"key-cut", "call", `ok must be an object (the success body), got "xxxxxxxxxxx`},
 		{"two-answers", "call2", "second answer"},
 		{"huge-line", "call", "wrote a line longer than 4 MiB before answering"},
 		{"exit-before-answer", "call", "closed its stdout before answering (exit status 1)"},
@@ -154,12 +209,25 @@ func TestBreaches(t *testing.T) {
 			if !errors.As(err, &e) {
 				t.Fatalf("want an *sdkdriver.Error, got %T %v", err, err)
 			}
-			if !strings.Contains(e.What, tc.want) || !strings.Contains(e.Stderr, "fake driver: mode "+tc.mode) ||
-				strings.Contains(err.Error(), testEnv.AccessKeySecret) {
-				t.Errorf("error:\n%v\nwant it to say %q and show stderr, and no secret", err, tc.want)
+			if !strings.Contains(e.What, tc.want) || !strings.Contains(e.Stderr, "fake driver: mode "+tc.mode) {
+				t.Errorf("error:\n%v\nwant it to say %q and show stderr", err, tc.want)
+			}
+			if piece := secretPiece(fmt.Sprintf("%v %+v", err, *e)); piece != "" {
+				t.Errorf("error:\n%v\nshows %q of the secret", err, piece)
 			}
 		})
 	}
+}
+
+// secretPiece returns the first 6 bytes of the secret that s shows, or "".
+func secretPiece(s string) string {
+	secret := testEnv.AccessKeySecret
+	for i := 0; i+6 <= len(secret); i++ {
+		if strings.Contains(s, secret[i:i+6]) {
+			return secret[i : i+6]
+		}
+	}
+	return ""
 }
 
 // breach runs the fake in mode up to stage and returns the error there.
@@ -201,35 +269,6 @@ func breach(t *testing.T, mode, stage string) error {
 		t.Errorf("Close after a breach: %v", closeErr)
 	}
 	return err
-}
-
-// A driver whose children outlive it, or hold its stdout, is still ended
-// at a deadline: the whole process group is killed. The command line is
-// split like a shell's, quotes and all.
-func TestProcessGroup(t *testing.T) {
-	t.Parallel()
-	if _, err := exec.LookPath("sh"); err != nil {
-		t.Skip("no sh on this machine")
-	}
-	for name, script := range map[string]string{
-		"child hangs":   `echo "$0"; sleep 60 & exec sleep 60`,
-		"leader leaves": `echo "$0"; sleep 60 & exit 0`,
-	} {
-		t.Run(name, func(t *testing.T) {
-			cfg := quick("")
-			cfg.Command, cfg.Grace = `sh -c '`+script+`' '`+fakeHello+`'`, 300*time.Millisecond
-			d, err := sdkdriver.Start(context.Background(), cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer d.Close()
-			_, err = d.Call(context.Background(), sdkdriver.Call{Action: "Echo", Options: sdkdriver.Options{TimeoutMS: 100}})
-			var e *sdkdriver.Error
-			if !errors.As(err, &e) {
-				t.Fatalf("want an *sdkdriver.Error, got %v", err)
-			}
-		})
-	}
 }
 
 // A call abandoned through its context ends the session.

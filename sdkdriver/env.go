@@ -21,6 +21,13 @@ const (
 // that no credential or setting of the caller's own reaches an SDK.
 var strippedPrefixes = []string{"ALIBABA_CLOUD_", "ALICLOUD_", "ENICONFORM_"}
 
+// strippedNames are more inherited variables a driver never sees, in any
+// case: a proxy would take its requests elsewhere than the endpoint (both
+// Go SDKs read HTTP_PROXY and HTTPS_PROXY themselves and skip Go's
+// exemption of 127.0.0.1), and DEBUG makes both Go SDKs print request
+// dumps on stdout, which is the protocol's.
+var strippedNames = []string{"HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "DEBUG"}
+
 // Env is what a driver is told: the endpoint and the credentials.
 type Env struct {
 	Endpoint        string // host:port, e.g. "127.0.0.1:40123"
@@ -63,6 +70,12 @@ func (e Env) environ(base []string) []string {
 func stripped(kv string) bool {
 	for _, p := range strippedPrefixes {
 		if strings.HasPrefix(kv, p) {
+			return true
+		}
+	}
+	name, _, _ := strings.Cut(kv, "=")
+	for _, n := range strippedNames {
+		if strings.EqualFold(name, n) {
 			return true
 		}
 	}

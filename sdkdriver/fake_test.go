@@ -39,6 +39,10 @@ const fakeHello = `{"protocol":1,"sdk":"fake","version":"v0","options":{"signatu
 func fake(mode string) int {
 	fmt.Fprintf(os.Stderr, "fake driver: mode %s\n", mode)
 	switch mode {
+	case "main":
+		hello, _ := sdkdriver.ParseHello([]byte(fakeHello))
+		sdkdriver.Main("fake driver", hello, mainHandler)
+		return 0
 	case "exit-before-hello":
 		fmt.Fprintln(os.Stderr, "fake driver: cannot load the SDK")
 		return 3
@@ -53,6 +57,8 @@ func fake(mode string) int {
 		fmt.Println(`{"protocol":2,"sdk":"fake","version":"v0"}`)
 	case "hello-no-options":
 		fmt.Println(`{"protocol":1,"sdk":"fake","version":"v0"}`)
+	case "hello-key-option":
+		fmt.Println(strings.Replace(fakeHello, `"v1"`, strconv.Quote(os.Getenv(sdkdriver.EnvAccessKeySecret)), 1))
 	}
 	if !strings.HasPrefix(mode, "hello-") && mode != "prose-hello" {
 		fmt.Println(fakeHello)
@@ -62,6 +68,9 @@ func fake(mode string) int {
 
 // serveFake answers calls (or misbehaves) after the hello, as mode says.
 func serveFake(mode string) int {
+	if mode == "slow-reader" {
+		time.Sleep(800 * time.Millisecond) // a call past the pipe's buffer waits as long
+	}
 	in := bufio.NewScanner(os.Stdin)
 	in.Buffer(nil, 8<<20)
 	for in.Scan() {
@@ -98,12 +107,42 @@ func misbehave(mode string, c sdkdriver.Call) (status int, stop bool) {
 	case "half-line":
 		fmt.Printf(`{"id":%d,"ok":`, c.ID)
 		return 0, true
-	case "hang":
+	case "hang", "slow-reader":
 		time.Sleep(time.Hour)
+	case "key-as-kind", "key-as-ok", "key-cut":
+		keyAnswer(mode, c)
 	default:
 		answer(c)
 	}
 	return 0, false
+}
+
+// keyAnswer writes an answer whose bad value is the secret: a failure
+// kind, an ok that is a string, or (key-cut) a string in which the secret
+// straddles the 60th byte, where the parsers cut what they quote.
+func keyAnswer(mode string, c sdkdriver.Call) {
+	secret := os.Getenv(sdkdriver.EnvAccessKeySecret)
+	switch mode {
+	case "key-as-kind":
+		fmt.Printf(`{"id":%d,"failure":{"kind":%q,"text":"","elapsed_ms":1}}`+"\n", c.ID, secret)
+	case "key-as-ok":
+		fmt.Printf(`{"id":%d,"ok":%q}`+"\n", c.ID, secret)
+	default:
+		fmt.Printf(`{"id":%d,"ok":%q}`+"\n", c.ID, strings.Repeat("x", 60-len(secret)/2)+secret)
+	}
+}
+
+// mainHandler is the handler of mode main, run by sdkdriver.Main: Echo
+// prints on stdout, as an SDK's debug output does, and answers the Env it
+// was given.
+func mainHandler(env sdkdriver.Env) func(sdkdriver.Call) sdkdriver.Answer {
+	return func(c sdkdriver.Call) sdkdriver.Answer {
+		fmt.Println("> POST / (the SDK's debug output)")
+		if c.Action != "Echo" {
+			return sdkdriver.Answer{Unsupported: "the fake knows no action " + c.Action}
+		}
+		return sdkdriver.Answer{OK: map[string]any{"Endpoint": env.Endpoint, "Region": env.RegionID}}
+	}
 }
 
 // hugeLine writes a 100 MB line, or as much as the reader takes.
@@ -128,8 +167,8 @@ func answer(c sdkdriver.Call) {
 		a.OK = map[string]any{"Params": c.Params, "Options": string(opts)}
 	case "Env":
 		a.OK = map[string]any{}
-		for _, k := range []string{sdkdriver.EnvAccessKeyID, sdkdriver.EnvAccessKeySecret, sdkdriver.EnvRegionID,
-			sdkdriver.EnvEndpoint, sdkdriver.EnvProtocol, "ALIBABA_CLOUD_SECURITY_TOKEN", "FAKE_INHERITED"} {
+		for _, k := range append([]string{sdkdriver.EnvAccessKeyID, sdkdriver.EnvAccessKeySecret, sdkdriver.EnvRegionID,
+			sdkdriver.EnvEndpoint, sdkdriver.EnvProtocol, "ALIBABA_CLOUD_SECURITY_TOKEN", "FAKE_INHERITED"}, withheld...) {
 			if v, ok := os.LookupEnv(k); ok {
 				a.OK[k] = v
 			}

@@ -49,13 +49,12 @@ func decodeCapabilities(raw json.RawMessage) (Capabilities, error) {
 	if err != nil {
 		return Capabilities{}, fmt.Errorf("the hello's options are %w", err)
 	}
-	if err := onlyKeys(m, "the hello's options", optSignature, optMethod, optBody, optFormat, "timeout", "attempts", "backoff"); err != nil {
+	if err := onlyKeys(m, "the hello's options", optionKeys("timeout", "attempts", "backoff")...); err != nil {
 		return Capabilities{}, err
 	}
 	var c Capabilities
-	lists := map[string]*[]string{optSignature: &c.Signature, optMethod: &c.Method, optBody: &c.Body, optFormat: &c.Format}
 	for _, e := range enumerated {
-		if *lists[e.name], err = valueList(m[e.name], e.name, e.values); err != nil {
+		if *e.list(&c), err = valueList(m[e.name], e.name, e.values); err != nil {
 			return Capabilities{}, err
 		}
 	}

@@ -15,7 +15,10 @@ func ownGroup(cmd *exec.Cmd) {
 }
 
 // killGroup sends SIGKILL to the process group led by p; a group that is
-// already gone is no error.
-func killGroup(p *os.Process) {
-	_ = syscall.Kill(-p.Pid, syscall.SIGKILL)
-}
+// already gone is no error. Call it only while p is not reaped: after
+// that, p's PID (the group's ID) may be another process's.
+func killGroup(p *os.Process) { signalGroup(p.Pid) }
+
+// signalGroup sends SIGKILL to the process group pgid; a test observes
+// when it is called.
+var signalGroup = func(pgid int) { _ = syscall.Kill(-pgid, syscall.SIGKILL) }

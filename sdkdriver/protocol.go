@@ -30,24 +30,48 @@ const (
 	KindOther      = "other"
 )
 
-// The option names, as they appear in a call and in a hello.
-const (
-	optSignature = "signature"
-	optMethod    = "method"
-	optBody      = "body"
-	optFormat    = "format"
-)
+// enumerated is the one table of the enumerated options: each one's name
+// (as it appears in a call and in a hello), the values the protocol
+// allows (in a fixed order), and the fields of Options and Capabilities
+// that hold it. Every mapping from an option's name to its field goes
+// through it.
+var enumerated = []enumOption{
+	{"signature", []string{SignatureV1, SignatureV3},
+		func(o *Options) *string { return &o.Signature }, func(c *Capabilities) *[]string { return &c.Signature }},
+	{"method", []string{MethodGET, MethodPOST},
+		func(o *Options) *string { return &o.Method }, func(c *Capabilities) *[]string { return &c.Method }},
+	{"body", []string{BodyQuery, BodyForm},
+		func(o *Options) *string { return &o.Body }, func(c *Capabilities) *[]string { return &c.Body }},
+	{"format", []string{FormatJSON, FormatXML},
+		func(o *Options) *string { return &o.Format }, func(c *Capabilities) *[]string { return &c.Format }},
+}
 
-// enumerated lists each enumerated option with the values the protocol
-// allows, in a fixed order.
-var enumerated = []struct {
+// enumOption is one row of enumerated.
+type enumOption struct {
 	name   string
 	values []string
-}{
-	{optSignature, []string{SignatureV1, SignatureV3}},
-	{optMethod, []string{MethodGET, MethodPOST}},
-	{optBody, []string{BodyQuery, BodyForm}},
-	{optFormat, []string{FormatJSON, FormatXML}},
+	option func(*Options) *string        // its field in a call's options
+	list   func(*Capabilities) *[]string // its field in a hello's options
+}
+
+// enumeratedOption returns the row of the option name; false when name is
+// not an enumerated option.
+func enumeratedOption(name string) (enumOption, bool) {
+	for _, e := range enumerated {
+		if e.name == name {
+			return e, true
+		}
+	}
+	return enumOption{}, false
+}
+
+// optionKeys returns the names of the enumerated options followed by more.
+func optionKeys(more ...string) []string {
+	keys := make([]string, 0, len(enumerated)+len(more))
+	for _, e := range enumerated {
+		keys = append(keys, e.name)
+	}
+	return append(keys, more...)
 }
 
 // failureKinds are the allowed Failure.Kind values.
@@ -73,24 +97,12 @@ type Capabilities struct {
 	Backoff   bool     `json:"backoff"`  // can set Options.BackoffMS
 }
 
-// list returns the capability list of the enumerated option name.
-func (c Capabilities) list(name string) []string {
-	switch name {
-	case optSignature:
-		return c.Signature
-	case optMethod:
-		return c.Method
-	case optBody:
-		return c.Body
-	}
-	return c.Format
-}
-
 // Default returns the SDK's default value of the enumerated option name
-// ("signature", "method", "body" or "format"): the first value of its list.
+// ("signature", "method", "body" or "format"): the first value of its
+// list; "" for an empty list or a name that is not one of the four.
 func (c Capabilities) Default(name string) string {
-	if l := c.list(name); len(l) > 0 {
-		return l[0]
+	if e, ok := enumeratedOption(name); ok && len(*e.list(&c)) > 0 {
+		return (*e.list(&c))[0]
 	}
 	return ""
 }
@@ -100,8 +112,8 @@ func (c Capabilities) Default(name string) string {
 // still answer Unsupported for a promised call.
 func (c Capabilities) Expresses(o Options) (bool, string) {
 	for _, e := range enumerated {
-		if v := o.get(e.name); v != "" && !slices.Contains(c.list(e.name), v) {
-			return false, fmt.Sprintf("the driver cannot set %s %q (it can: %v)", e.name, v, c.list(e.name))
+		if v, can := *e.option(&o), *e.list(&c); v != "" && !slices.Contains(can, v) {
+			return false, fmt.Sprintf("the driver cannot set %s %q (it can: %v)", e.name, v, can)
 		}
 	}
 	switch {
@@ -139,19 +151,6 @@ type Options struct {
 	TimeoutMS int    `json:"timeout_ms,omitempty"` // per attempt, ≥ 1
 	Attempts  int    `json:"attempts,omitempty"`   // in all, ≥ 1; 1 is no retry
 	BackoffMS int    `json:"backoff_ms,omitempty"` // between attempts, ≥ 0
-}
-
-// get returns the value of the enumerated option name.
-func (o Options) get(name string) string {
-	switch name {
-	case optSignature:
-		return o.Signature
-	case optMethod:
-		return o.Method
-	case optBody:
-		return o.Body
-	}
-	return o.Format
 }
 
 // Answer is what the driver reported for one call: exactly one of OK,

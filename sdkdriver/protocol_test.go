@@ -23,6 +23,8 @@ func TestSplitCommand(t *testing.T) {
 		`a "b \"c\" \$d \\ \x" e\ f ''`:             {"a", `b "c" $d \ \x`, "e f", ""},
 		`one"two"'three'`:                           {"onetwothree"},
 		"a\\\nb \"c\\\nd\"":                         {"ab", "cd"},
+		"go run \\\n ./drivers/gov7":                {"go", "run", "./drivers/gov7"},
+		"go run \\\n./drivers/gov7 \\\n":            {"go", "run", "./drivers/gov7"},
 		`/path/with\'quote "C:\dir\driver.exe" 'x'`: {"/path/with'quote", `C:\dir\driver.exe`, "x"},
 	} {
 		got, err := SplitCommand(line)
@@ -30,7 +32,7 @@ func TestSplitCommand(t *testing.T) {
 			t.Errorf("SplitCommand(%q) = %q, %v; want %q", line, got, err, want)
 		}
 	}
-	for _, line := range []string{"", " \t", `go run 'x`, `a "b`, `a \`, `"\"`} {
+	for _, line := range []string{"", " \t", `go run 'x`, `a "b`, `a \`, `"\"`, "\\\n", " \\\n \\\n"} {
 		if got, err := SplitCommand(line); err == nil {
 			t.Errorf("SplitCommand(%q) = %q, want an error", line, got)
 		}
@@ -191,8 +193,13 @@ func TestExpresses(t *testing.T) {
 			t.Errorf("Expresses(%+v) = %v %q", tc.o, ok, why)
 		}
 	}
-	if c.Default("signature") != "v3" || c.Default("format") != "JSON" {
-		t.Errorf("defaults: %q %q", c.Default("signature"), c.Default("format"))
+	if c.Default("signature") != "v3" || c.Default("format") != "JSON" || c.Default("body") != "query" {
+		t.Errorf("defaults: %q %q %q", c.Default("signature"), c.Default("format"), c.Default("body"))
+	}
+	for _, name := range []string{"bogus", "timeout", ""} {
+		if got := c.Default(name); got != "" {
+			t.Errorf("Default(%q) = %q, want \"\" for a name that is no enumerated option", name, got)
+		}
 	}
 }
 
@@ -264,6 +271,34 @@ func TestTail(t *testing.T) {
 	}
 }
 
+// No cut of the tail goes through the secret: neither the cut to the last
+// max bytes that String makes nor the one Write makes to stay under 2 max
+// leaves a piece of it, on a line that never ends as on several writes.
+func TestTailCutsAroundTheSecret(t *testing.T) {
+	const secret = "hunter2-hunter2"
+	for name, writes := range map[string][]string{
+		"String's cut":           {"xxxxxxxxxxxx" + secret + "yyyyyyyyy"},
+		"Write's cut":            {"xxxxxxxxxxxxxxxxxxxxxxxxx" + secret + "yyyyyyyyy"},
+		"across writes":          {"xxxxxxxxxxxxxxxxxxxxxxxxxhunter2", "-hunter2yyyyyyyyy"},
+		"two secrets in the way": {"xxxxxxxxxxxxxxxx" + secret + secret + "yyyy"},
+	} {
+		tl := &tail{max: 16, secret: secret}
+		for _, w := range writes {
+			tl.Write([]byte(w))
+		}
+		got := tl.String()
+		for i := 0; i+4 <= len(secret); i++ {
+			if strings.Contains(got, secret[i:i+4]) {
+				t.Errorf("%s: %q shows %q of the secret", name, got, secret[i:i+4])
+				break
+			}
+		}
+		if !strings.HasSuffix(got, "yyyy") {
+			t.Errorf("%s: %q lost the end", name, got)
+		}
+	}
+}
+
 func TestFailureKind(t *testing.T) {
 	timeout := &net.OpError{Op: "read", Err: os.ErrDeadlineExceeded}
 	var syntaxErr *json.SyntaxError
@@ -319,5 +354,22 @@ func TestFlatten(t *testing.T) {
 		"ConnectionTrackingConfiguration.UdpTimeout": "30", "Ids.1": "a", "Ids.2": "b", "N": "7", "B": "false", "S.L.1": "-1"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Flatten = %v\nwant %v", got, want)
+	}
+}
+
+// RedactText hides signatures and security tokens in an SDK's error text,
+// whatever their case, and leaves the rest (SignatureNonce among it) as
+// it is.
+func TestRedactText(t *testing.T) {
+	for in, want := range map[string]string{
+		`Post "http://127.0.0.1:1/?AccessKeyId=test&Action=X&Signature=%2F%2FCt%3D&SignatureNonce=n1": EOF`: `Post "http://127.0.0.1:1/?AccessKeyId=test&Action=X&Signature=<redacted>&SignatureNonce=n1": EOF`,
+		`GET /?signature=abc+/d=&SecurityToken=tok`:                                                         `GET /?signature=<redacted>&SecurityToken=<redacted>`,
+		`Authorization: ACS3-HMAC-SHA256 Credential=test,SignedHeaders=host,Signature=f01f9e`:               `Authorization: ACS3-HMAC-SHA256 Credential=test,SignedHeaders=host,Signature=<redacted>`,
+		`Signature=x`:                        `Signature=<redacted>`,
+		`XSignature=1 x-acs-signature-nonce`: `XSignature=1 x-acs-signature-nonce`,
+	} {
+		if got := RedactText(in); got != want {
+			t.Errorf("RedactText(%s)\n = %s\nwant %s", in, got, want)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"github.com/eniconform/eniconform/emulator"
 	"github.com/eniconform/eniconform/generators"
 	"github.com/eniconform/eniconform/harness"
+	"github.com/eniconform/eniconform/report"
 	"github.com/eniconform/eniconform/spec"
 	"github.com/eniconform/eniconform/world"
 	. "github.com/onsi/ginkgo/v2"
@@ -35,6 +37,10 @@ type Options struct {
 	NoColor     bool      // plain output (stdout is not a terminal)
 	Out         io.Writer // where the summary table goes; nil: stdout
 	console     *console  // the run's own console (Run without -v); nil: Ginkgo's reporter
+	// TakeSignals, if set, is called once the suite has started (after
+	// Ginkgo set up its own interrupt handling), for a caller that handles
+	// the signals itself (eniconform run: see Config.Stop).
+	TakeSignals func()
 }
 
 // Register adds the run's flags to fs, writing into o.
@@ -48,8 +54,12 @@ func (o *Options) Register(fs *flag.FlagSet) {
 	fs.StringVar(&c.Format, "format", "", "ask for json or xml answers; default: both, and none")
 	fs.IntVar(&c.Checks, "checks", 100, "cases per property")
 	fs.Uint64Var(&c.Seed, "seed", 0, "seed of the cases drawn (0: random, printed at the end)")
-	fs.IntVar(&c.Workers, "workers", 16, "cases in flight at once")
+	fs.IntVar(&c.Workers, "workers", 0, fmt.Sprintf("cases in flight at once (default 16; %d against aliyuncs.com)", harness.RealCloudWorkers))
 	fs.DurationVar(&c.Timeout, "timeout", 10*time.Second, "timeout of one request")
+	fs.Float64Var(&c.Rate, "rate", 0, fmt.Sprintf("at most `N` requests a second, every request of the run counted (default: no limit; %d against aliyuncs.com)", harness.RealCloudRate))
+	fs.IntVar(&c.MaxCreates, "max-creates", 0, fmt.Sprintf("at most `N` creates that may make an ENI, shrinking included; the properties left are not exercised (default: no limit; %d against aliyuncs.com)", harness.RealCloudMaxCreates))
+	fs.IntVar(&c.Breaker, "breaker", 10, "stop the run as unhealthy after `N` requests in a row get no complete answer (timeouts, failed connections)")
+	fs.DurationVar(&c.MaxTime, "max-time", 0, "stop the run after this long (the sweep and reports follow); 0: no limit")
 	fs.BoolVar(&c.Strict, "strict-precedence", false, "precedence and documented-alternative divergences fail the run too")
 	fs.DurationVar(&c.ShrinkTime, "shrink-time", 10*time.Second, "time to spend shrinking one failure")
 	fs.IntVar(&c.MaxFill, "max-fill", generators.DefaultMaxFill, "setup creates one case may make to reach a limit (quota, capacity, pool); a limit further away is not exercised")
@@ -76,6 +86,8 @@ func (o *Options) Open() (*harness.Harness, error) {
 	switch {
 	case cfg.Timeout <= 0:
 		return nil, fmt.Errorf("--timeout must be positive, not %s", cfg.Timeout)
+	case cfg.Breaker < 1:
+		return nil, fmt.Errorf("--breaker must be at least 1, not %d", cfg.Breaker)
 	case cfg.ShrinkTime <= 0:
 		return nil, fmt.Errorf("--shrink-time must be positive, not %s", cfg.ShrinkTime)
 	}
@@ -104,6 +116,27 @@ func (o *Options) Open() (*harness.Harness, error) {
 	}
 	cfg.Replay = o.replayLine()
 	return harness.Open(cfg)
+}
+
+// Start opens the harness (Open) and runs its preflight: the target
+// answers, takes the credentials, and a valid create works; it prints the
+// settings chosen for Alibaba Cloud and what the inventory found. A
+// preflight error is a *harness.PreflightError; the harness is returned
+// with it, for its sweep and reports.
+func (o *Options) Start() (*harness.Harness, error) {
+	h, err := o.Open()
+	if err != nil {
+		return nil, err
+	}
+	if harness.RealCloud(h.Target) {
+		fmt.Fprintf(o.out(), "against Alibaba Cloud: --rate %g requests/s, --max-creates %d, --workers %d (the defaults for aliyuncs.com, inside ECS's flow control of 1,500 calls a minute; set the flags to change them)\n",
+			h.Rate, h.MaxCreates, h.Workers)
+	}
+	err = h.Preflight(context.Background())
+	if line := h.InventoryLine(); line != "" {
+		fmt.Fprintln(o.out(), line)
+	}
+	return h, err
 }
 
 // replayLine is the command that runs a saved case again as this run sent
@@ -173,7 +206,10 @@ func Run(o *Options, stderr io.Writer) int {
 	if !flag.Parsed() {
 		_ = flag.CommandLine.Parse(nil) // …and testing.Short panics unless they were parsed
 	}
-	h, err := o.Open()
+	h, err := o.Start()
+	if pf, ok := harness.IsPreflight(err); ok {
+		return stopBefore(h, o, pf, stderr)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "eniconform run: %v\n", err)
 		return 2
@@ -194,11 +230,41 @@ func Run(o *Options, stderr io.Writer) int {
 	if o.console == nil {
 		fmt.Fprintln(o.out()) // Ginkgo's last line has no newline
 	}
-	if !passed {
+	if !passed || h.Stopped() != nil {
 		return 1
 	}
 	return 0
 }
+
+// stopBefore ends a run whose preflight failed: the message on stderr, the
+// preflight's ENI swept, and, for a target that is unhealthy (a finding
+// about it), the reports; 1 then, 2 for a problem of the setup.
+func stopBefore(h *harness.Harness, o *Options, pf *harness.PreflightError, stderr io.Writer) int {
+	fmt.Fprintf(stderr, "eniconform run: %s\n", pf.Msg)
+	h.Close(context.Background())
+	if !pf.Unhealthy && !pf.Interrupted {
+		return 2
+	}
+	if h.Stopped() == nil {
+		h.Declare(harness.Stop{Kind: harness.StopUnhealthy, Why: pf.Msg})
+	}
+	s, err := h.WriteSummary()
+	for _, err := range []error{err, report.Write(filepath.Join(h.ReportDir, "report.html"), s)} {
+		if err != nil {
+			fmt.Fprintf(stderr, "eniconform: writing reports: %v\n", err)
+		}
+	}
+	fmt.Fprintf(o.out(), "STOPPED before any property ran: %s\nreports: %s (report.html, summary.json, junit.xml); verdict: %s\n", pf.Msg, h.ReportDir, s.Verdict)
+	return 1
+}
+
+// takeSignals hands the signals to the caller once the suite runs (see
+// Options.TakeSignals).
+var _ = ReportBeforeSuite(func(Report) {
+	if opts.TakeSignals != nil {
+		opts.TakeSignals()
+	}
+})
 
 var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
 

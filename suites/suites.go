@@ -95,11 +95,11 @@ var _ = BeforeSuite(func() {
 	if H != nil {
 		return
 	}
-	h, err := opts.Open()
+	h, err := opts.Start() // with the preflight
+	H = h
 	if err != nil {
 		Fail(err.Error())
 	}
-	H = h
 })
 
 var _ = AfterSuite(func(ctx SpecContext) {

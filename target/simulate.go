@@ -58,7 +58,7 @@ type Simulated struct {
 // same case always simulates the same way. It returns every step and the
 // state after the last.
 func (c *Conn) Simulate(m *oracle.Model, s oracle.State, cs generators.Case, now time.Time) ([]Simulated, oracle.State) {
-	sess := NewSession("sim")
+	sess := NewSession(simRun)
 	var out []Simulated
 	for i, st := range cs.Steps {
 		st = sess.substitute(c.applyOverrides(st))
@@ -84,3 +84,9 @@ func choice(s oracle.State, i int) oracle.Choice {
 	}
 	return oracle.Choice{RequestID: fmt.Sprintf("5E1A0000-0000-4000-8000-%012d", i), ENIID: id, IPOffset: uint64(i), MAC: fmt.Sprintf("00:16:3e:00:%02x:%02x", i/256%256, i%256)}
 }
+
+// simRun is the run of every simulation: each simulated case gets long
+// tokens no other sends (a shared counter from zero) and short ones as
+// drawn, as before runs made short ones unique, and the model acting as the
+// server knows its history.
+var simRun = &Run{ID: "sim", HistoryKnown: true, LongOnly: true}

@@ -4,17 +4,16 @@
 // made for), and parses what comes back. Simulate runs a case against the
 // oracle itself, with no network, for corpora and meta-tests.
 //
-// Entry points: Conn (an endpoint, its world and credentials), Session (one
-// case's run: nonces, created IDs, unique tokens), Conn.Prepare and
-// Pending.Send (one step: built, predicted by the caller, then sent), and
-// Conn.Simulate.
+// Entry points: Conn (an endpoint, its world and credentials), Run (what
+// a harness run's cases share: its nonce prefix and the ClientTokens it
+// hands out, unique to it), Session (one case's run: nonces, created IDs,
+// tokens), Conn.Prepare and Pending.Send (one step: built, predicted by the
+// caller, paced by a Pacer, sent, Throttling retried), and Conn.Simulate.
 package target
 
 import (
-	"context"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -37,6 +36,10 @@ type Conn struct {
 	// scheme or format ("" keeps what the case says). A step that needs
 	// another scheme for the rule it breaks keeps its own.
 	Scheme, Format string
+
+	Pace     *Pacer // spaces every request; nil: none
+	Throttle string // the code of the target's flow control (its codes "Throttle.*" too); "": none is retried
+	Retries  int    // how many times a throttled step is sent again
 }
 
 // Exchange is one step as sent and answered.
@@ -46,6 +49,17 @@ type Exchange struct {
 	req      *http.Request      // as sent, for Sent
 	Observed oracle.Observation // what came back
 	Latency  time.Duration
+	// Transport says that the target sent no complete answer: the
+	// connection failed or timed out, or the body did not arrive in full
+	// (never for a request the run itself cut short).
+	Transport bool
+	// Throttled counts the Throttling answers the step got and retried.
+	Throttled int
+	// Dropped says why the step was not carried out ("" when it was):
+	// the run stopped before its turn, or the target throttled it every
+	// time. Nothing reached the target that could take effect; Observed
+	// is the last answer, if any.
+	Dropped string
 }
 
 // Sent renders the request on one line, signatures and tokens redacted
@@ -60,22 +74,23 @@ func (x *Exchange) Sent() string {
 // Session is the run of one case: it remembers the nonce of each step and
 // until when the server remembers it (zero: it does not), the ENIs created,
 // and makes ClientTokens unique to the run so that cases never see each
-// other's tokens. One Session per case run; not for concurrent use.
+// other's tokens, nor those of earlier runs. One Session per case run; not
+// for concurrent use.
 type Session struct {
-	run     string // unique to the harness run
+	run     *Run
 	nonces  []string
 	until   []time.Time
 	created []string // per step: the ENI it created, or ""
 	steps   []generators.Step
-	tokens  map[string]string
+	tokens  map[string]string // token as drawn → as sent
+	unknown map[string]bool   // token as sent → the target may have recorded it before the run
 }
 
 var sessions atomic.Uint64
 
-// NewSession starts the run of one case; run distinguishes harness runs (a
-// random string, so that two runs against one target do not share tokens).
-func NewSession(run string) *Session {
-	return &Session{run: run, tokens: map[string]string{}}
+// NewSession starts the run of one case within a harness run.
+func NewSession(run *Run) *Session {
+	return &Session{run: run, tokens: map[string]string{}, unknown: map[string]bool{}}
 }
 
 // Created lists the ENIs the case created so far.
@@ -94,18 +109,18 @@ func (s *Session) nonce(st generators.Step) string {
 	if n := st.Send.ReuseNonceOf; n > 0 && n <= len(s.nonces) {
 		return s.nonces[n-1]
 	}
-	return s.run + "-" + strconv.FormatUint(sessions.Add(1), 36)
+	return s.run.ID + "-" + strconv.FormatUint(sessions.Add(1), 36)
 }
 
-// substitute replaces references to earlier steps' ENIs and makes long
-// enough ClientTokens unique to the run, keeping their length.
+// substitute replaces references to earlier steps' ENIs and makes
+// ClientTokens unique to the run (see token).
 func (s *Session) substitute(st generators.Step) generators.Step {
 	params := make(map[string]string, len(st.Params))
 	for k, v := range st.Params {
 		if n, ok := generators.ParseRef(v); ok && n <= len(s.created) {
 			v = s.created[n-1]
 		}
-		if k == "ClientToken" {
+		if k == "ClientToken" && v != "" {
 			v = s.token(v)
 		}
 		params[k] = v
@@ -114,22 +129,26 @@ func (s *Session) substitute(st generators.Step) generators.Step {
 	return st
 }
 
-// token maps a ClientToken of 8 to 64 printable ASCII characters to one of
-// the same length whose first 8 characters are unique to this run and case;
-// the same token within a case maps to the same value. Other tokens (short,
-// long or non-ASCII ones, which the rules refuse anyway) are kept.
+// token maps a ClientToken as drawn to the one sent: the same within the
+// case (a replay sends the first create's token again), never one another
+// case of the run sent, of the same length and with the same characters
+// but for the first 8 printable ASCII ones (Run.tag). A token with 8 such
+// characters or more is unique to the run; a shorter one is unique within
+// it only, and unless the run knows the target's history it is marked as
+// one the target may have recorded before (TokenUnknown).
 func (s *Session) token(v string) string {
-	if len(v) < 8 || len(v) > 64 || strings.IndexFunc(v, func(r rune) bool { return r < 0x20 || r > 0x7e }) >= 0 {
-		return v
-	}
 	if u, ok := s.tokens[v]; ok {
 		return u
 	}
-	n := strconv.FormatUint(sessions.Add(1)%(36*36*36*36*36), 36)
-	u := (s.run + "000")[:3] + strings.Repeat("0", 5-len(n)) + n + v[8:]
+	u, unique := s.run.tag(v)
 	s.tokens[v] = u
+	s.unknown[u] = !unique && !s.run.HistoryKnown
 	return u
 }
+
+// TokenUnknown reports whether a ClientToken the session sent may have
+// been recorded by the target before the run (see token).
+func (s *Session) TokenUnknown(sent string) bool { return s.unknown[sent] }
 
 // call builds the wire call for a step sent at now.
 func (c *Conn) call(st generators.Step, now time.Time, nonce string) wire.Call {
@@ -174,7 +193,19 @@ func (c *Conn) expect(call *wire.Call, st generators.Step, s *Session, now time.
 	if n := st.Send.ReuseNonceOf; n > 0 && n <= len(s.until) {
 		req.NonceUntil = s.until[n-1] // zero when the server did not remember it
 	}
+	if tok := st.Params["ClientToken"]; s.TokenUnknown(tok) && c.validToken(st.Action, tok) {
+		req.TokenUnknown = true // an invalid token is never recorded: its history does not matter
+	}
 	return req
+}
+
+// validToken reports whether the profile accepts a ClientToken of action.
+func (c *Conn) validToken(action, tok string) bool {
+	a := c.Profile.Action(action)
+	if a == nil || a.Param("ClientToken") == nil {
+		return false
+	}
+	return a.Param("ClientToken").Constraints.Check(tok) == ""
 }
 
 // applyOverrides forces the run's scheme and format on steps whose rule
@@ -190,51 +221,6 @@ func (c *Conn) applyOverrides(st generators.Step) generators.Step {
 		st.Send.Format = c.Format
 	}
 	return st
-}
-
-// Pending is a step built and signed but not sent yet: its Request is what
-// the prediction is made for.
-type Pending struct {
-	Exchange
-	conn    *Conn
-	sess    *Session
-	nonce   string
-	now     time.Time
-	httpReq *http.Request
-	err     error
-}
-
-// Prepare builds and signs the next step of a session. Send it with Send;
-// every prepared step must be sent (the session counts on it).
-func (c *Conn) Prepare(ctx context.Context, s *Session, st generators.Step) *Pending {
-	st = s.substitute(c.applyOverrides(st))
-	p := &Pending{conn: c, sess: s, now: c.Now(), Exchange: Exchange{Step: st}}
-	p.nonce = s.nonce(st)
-	call := c.call(st, p.now, p.nonce)
-	p.httpReq, p.err = call.HTTPRequest(ctx, c.URL)
-	p.Request = c.expect(&call, st, s, p.now)
-	p.req = p.httpReq
-	return p
-}
-
-// Send sends a prepared step and returns the exchange; it never fails: a
-// transport error is an Unknown observation. nonceUntil tells the session
-// until when the server remembers this step's nonce (the prediction's
-// NonceUntil; zero if it does not), so that a later step reusing it expects
-// SignatureNonceUsed only then.
-func (p *Pending) Send(nonceUntil time.Time) Exchange {
-	x := p.Exchange
-	start := time.Now()
-	if p.err != nil {
-		x.Observed = oracle.Observation{Kind: oracle.Unknown, Problem: "building the request: " + p.err.Error()}
-	} else {
-		resp, err := p.conn.Client.Do(p.httpReq)
-		limit := wire.BodyLimit(p.conn.Profile, x.Step.Action, x.Request.PageSize())
-		x.Observed = wire.ParseResponseWithin(p.conn.Profile, x.Step.Action, limit, resp, err)
-	}
-	x.Latency = time.Since(start)
-	p.sess.record(p.nonce, nonceUntil, &x, p.conn.Profile.Subject)
-	return x
 }
 
 // record notes what a step used and created.

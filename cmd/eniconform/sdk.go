@@ -79,7 +79,7 @@ func parseSDKFlags(args []string, stderr io.Writer) (*sdkOptions, int, bool) {
 	fs.StringVar(&o.cfg.Driver, "driver", "", "the driver's command line, e.g. 'go run ./drivers/gov7' (required)")
 	fs.IntVar(&o.cfg.Checks, "checks", 100, "encoding cases per sending mode; successes get a tenth, each error rule a twentieth (at least 1)")
 	fs.Uint64Var(&o.cfg.Seed, "seed", 0, "seed of the cases drawn (0: random, printed at the end)")
-	fs.StringVar(&o.reportDir, "report-dir", "eniconform-report", "where report.html, summary.json, junit.xml, sdk.json and the findings' cases go")
+	fs.StringVar(&o.reportDir, "report-dir", "eniconform-report/sdk", "where report.html, summary.json, junit.xml, sdk.json and the findings' cases go")
 	fs.StringVar(&o.profile, "profile", spec.DefaultProfile, "spec profile the emulator serves: "+strings.Join(spec.Names(), ", "))
 	fs.StringVar(&o.replay, "replay", "", "send the call of a finding's case `FILE` (report-dir/cases/…) again and say whether the defect is still there")
 	fs.Usage = func() {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +15,7 @@ import (
 	_ "github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 
 	"github.com/eniconform/eniconform/harness"
+	"github.com/eniconform/eniconform/suites"
 )
 
 // The built binary certifies the Go SDK v7 and the classic Go SDK through
@@ -121,5 +124,23 @@ func TestSDKCommandDriverBreachExits2(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "summary.json")); err != nil || !strings.Contains(stdout, "verdicts: ") {
 		t.Errorf("no report after the breach: %v\n%s", err, stdout)
+	}
+}
+
+// `eniconform sdk` and `eniconform run` write summary.json, junit.xml and
+// cases/ by default into different directories, so that neither
+// overwrites the other's: sdk's is eniconform-report/sdk, the one the
+// README names.
+func TestSDKReportDirIsNotRuns(t *testing.T) {
+	o, _, ok := parseSDKFlags([]string{"--driver", "x"}, io.Discard)
+	run := flag.NewFlagSet("run", flag.ContinueOnError)
+	(&suites.Options{}).Register(run)
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ok || o.reportDir == run.Lookup("report-dir").DefValue || o.reportDir != "eniconform-report/sdk" ||
+		!strings.Contains(string(readme), "written to `"+o.reportDir+"`") {
+		t.Errorf("sdk reports by default to %q, run to %q; want eniconform-report/sdk, as the README says", o.reportDir, run.Lookup("report-dir").DefValue)
 	}
 }

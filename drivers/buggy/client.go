@@ -108,7 +108,7 @@ func nonce() string {
 // 2xx, an API error otherwise, a failure when nothing usable came.
 func (cl *client) surface(rep reply, elapsed time.Duration) sdkdriver.Answer {
 	if rep.err != nil {
-		return sdkdriver.Answer{Failure: &sdkdriver.Failure{Kind: sdkdriver.FailureKind(rep.err), Text: rep.err.Error(), Elapsed: elapsed}}
+		return sdkdriver.Answer{Failure: &sdkdriver.Failure{Kind: sdkdriver.FailureKind(rep.err), Text: sdkdriver.RedactText(rep.err.Error()), Elapsed: elapsed}}
 	}
 	dec := json.NewDecoder(bytes.NewReader(rep.body))
 	dec.UseNumber()

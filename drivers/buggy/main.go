@@ -23,7 +23,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 
@@ -53,16 +52,9 @@ func main() {
 		return nil
 	})
 	flag.Parse()
-	env, err := sdkdriver.EnvFromOS()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "buggy:", err)
-		os.Exit(2)
-	}
-	c := &client{env: env, bugs: planted}
-	if err := sdkdriver.Serve(os.Stdin, os.Stdout, hello(planted), c.call); err != nil {
-		fmt.Fprintln(os.Stderr, "buggy:", err)
-		os.Exit(2)
-	}
+	sdkdriver.Main("buggy", hello(planted), func(env sdkdriver.Env) func(sdkdriver.Call) sdkdriver.Answer {
+		return (&client{env: env, bugs: planted}).call
+	})
 }
 
 // hello says what the client can express, and which bugs it carries.

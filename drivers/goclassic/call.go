@@ -48,7 +48,7 @@ func (d *driver) call(c sdkdriver.Call) sdkdriver.Answer {
 	}
 	d.aim(rpc, c.Options)
 	start := time.Now()
-	out, err := invoke(method, req)
+	out, err := sdkdriver.Invoke(method, req)
 	return surface(out, err, time.Since(start))
 }
 
@@ -115,21 +115,10 @@ func (d *driver) aim(rpc *requests.RpcRequest, o sdkdriver.Options) {
 	}
 }
 
-// invoke calls method; an SDK panic comes back as an error.
-func invoke(method, req reflect.Value) (out reflect.Value, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("the SDK panicked: %v", p)
-		}
-	}()
-	res := method.Call([]reflect.Value{req})
-	err, _ = res[1].Interface().(error)
-	return res[0], err
-}
-
 // surface reports what the SDK returned: the response as the SDK filled
 // it, a *errors.ServerError as an API error (its accessors as they are),
-// anything else as a failure.
+// anything else as a failure (its text without the signature the request
+// URL it quotes carries).
 func surface(out reflect.Value, err error, elapsed time.Duration) sdkdriver.Answer {
 	var serverErr *sdkerrors.ServerError
 	switch {
@@ -143,7 +132,7 @@ func surface(out reflect.Value, err error, elapsed time.Duration) sdkdriver.Answ
 		return sdkdriver.Answer{Error: &sdkdriver.APIError{Code: serverErr.ErrorCode(), Message: serverErr.Message(),
 			HTTPStatus: serverErr.HttpStatus(), RequestID: serverErr.RequestId()}}
 	}
-	return sdkdriver.Answer{Failure: &sdkdriver.Failure{Kind: failureKind(err), Text: err.Error(), Elapsed: elapsed}}
+	return sdkdriver.Answer{Failure: &sdkdriver.Failure{Kind: failureKind(err), Text: sdkdriver.RedactText(err.Error()), Elapsed: elapsed}}
 }
 
 // failureKind classifies an error of the SDK: its own ClientError by the

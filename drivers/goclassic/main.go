@@ -19,41 +19,20 @@
 // ErrorCode() is empty and the code is only inside Message().
 package main
 
-import (
-	"fmt"
-	"os"
-	"runtime/debug"
-
-	"github.com/eniconform/eniconform/sdkdriver"
-)
+import "github.com/eniconform/eniconform/sdkdriver"
 
 // sdkModule is the module the driver reports in its hello.
 const sdkModule = "github.com/aliyun/alibaba-cloud-sdk-go"
 
 func main() {
-	env, err := sdkdriver.EnvFromOS()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "goclassic:", err)
-		os.Exit(2)
-	}
-	d := &driver{env: env}
-	if err := sdkdriver.Serve(os.Stdin, os.Stdout, hello(), d.call); err != nil {
-		fmt.Fprintln(os.Stderr, "goclassic:", err)
-		os.Exit(2)
-	}
+	sdkdriver.Main("goclassic", hello(), func(env sdkdriver.Env) func(sdkdriver.Call) sdkdriver.Answer {
+		return (&driver{env: env}).call
+	})
 }
 
 // hello says who the driver is and what it can express.
 func hello() sdkdriver.Hello {
-	version := "unknown"
-	if info, ok := debug.ReadBuildInfo(); ok {
-		for _, m := range info.Deps {
-			if m.Path == sdkModule {
-				version = m.Version
-			}
-		}
-	}
-	return sdkdriver.Hello{SDK: sdkModule + "/services/ecs", Version: version,
+	return sdkdriver.Hello{SDK: sdkModule + "/services/ecs", Version: sdkdriver.ModuleVersion(sdkModule),
 		Options: sdkdriver.Capabilities{
 			Signature: []string{sdkdriver.SignatureV1},
 			Method:    []string{sdkdriver.MethodPOST, sdkdriver.MethodGET},

@@ -48,7 +48,7 @@ func (d *driver) call(c sdkdriver.Call) sdkdriver.Answer {
 		runtime.ReadTimeout, runtime.ConnectTimeout = tea.Int(ms), tea.Int(ms)
 	}
 	start := time.Now()
-	out, err := invoke(method, req, reflect.ValueOf(runtime))
+	out, err := sdkdriver.Invoke(method, req, reflect.ValueOf(runtime))
 	return surface(out, err, time.Since(start))
 }
 
@@ -94,20 +94,9 @@ func apiShape(t reflect.Type) bool {
 		t.Out(0).Kind() == reflect.Pointer && t.Out(1) == reflect.TypeFor[error]()
 }
 
-// invoke calls method; an SDK panic comes back as an error.
-func invoke(method, req, runtime reflect.Value) (out reflect.Value, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("the SDK panicked: %v", p)
-		}
-	}()
-	res := method.Call([]reflect.Value{req, runtime})
-	err, _ = res[1].Interface().(error)
-	return res[0], err
-}
-
 // surface reports what the SDK returned: the response's Body, a
-// *tea.SDKError with a status as an API error, anything else as a failure.
+// *tea.SDKError with a status as an API error, anything else as a failure
+// (its text without the signature the request URL it quotes carries).
 func surface(out reflect.Value, err error, elapsed time.Duration) sdkdriver.Answer {
 	var sdkErr *tea.SDKError
 	switch {
@@ -122,5 +111,5 @@ func surface(out reflect.Value, err error, elapsed time.Duration) sdkdriver.Answ
 			Message: tea.StringValue(sdkErr.Message), HTTPStatus: tea.IntValue(sdkErr.StatusCode),
 			RequestID: dataString(sdkErr.Data, "RequestId")}}
 	}
-	return sdkdriver.Answer{Failure: &sdkdriver.Failure{Kind: sdkdriver.FailureKind(err), Text: err.Error(), Elapsed: elapsed}}
+	return sdkdriver.Answer{Failure: &sdkdriver.Failure{Kind: sdkdriver.FailureKind(err), Text: sdkdriver.RedactText(err.Error()), Elapsed: elapsed}}
 }

@@ -15,13 +15,7 @@
 // is answered "unsupported", with the reason.
 package main
 
-import (
-	"fmt"
-	"os"
-	"runtime/debug"
-
-	"github.com/eniconform/eniconform/sdkdriver"
-)
+import "github.com/eniconform/eniconform/sdkdriver"
 
 // The modules the driver reports in its hello.
 const (
@@ -30,22 +24,15 @@ const (
 )
 
 func main() {
-	env, err := sdkdriver.EnvFromOS()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "gov7:", err)
-		os.Exit(2)
-	}
-	d := &driver{env: env}
-	if err := sdkdriver.Serve(os.Stdin, os.Stdout, hello(), d.call); err != nil {
-		fmt.Fprintln(os.Stderr, "gov7:", err)
-		os.Exit(2)
-	}
+	sdkdriver.Main("gov7", hello(), func(env sdkdriver.Env) func(sdkdriver.Call) sdkdriver.Answer {
+		return (&driver{env: env}).call
+	})
 }
 
 // hello says who the driver is and what it can express.
 func hello() sdkdriver.Hello {
 	return sdkdriver.Hello{SDK: sdkModule,
-		Version: moduleVersion(sdkModule) + " (darabonba-openapi/v2 " + moduleVersion(openapiModule) + ")",
+		Version: sdkdriver.ModuleVersion(sdkModule) + " (darabonba-openapi/v2 " + sdkdriver.ModuleVersion(openapiModule) + ")",
 		Options: sdkdriver.Capabilities{
 			Signature: []string{sdkdriver.SignatureV3, sdkdriver.SignatureV1},
 			Method:    []string{sdkdriver.MethodPOST},
@@ -53,17 +40,4 @@ func hello() sdkdriver.Hello {
 			Format:    []string{sdkdriver.FormatJSON},
 			Timeout:   true, Attempts: true, Backoff: true,
 		}}
-}
-
-// moduleVersion returns the version of module path built into the
-// driver, or "unknown".
-func moduleVersion(path string) string {
-	if info, ok := debug.ReadBuildInfo(); ok {
-		for _, m := range info.Deps {
-			if m.Path == path {
-				return m.Version
-			}
-		}
-	}
-	return "unknown"
 }
