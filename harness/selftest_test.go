@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/eniconform/eniconform/emulator"
 	"github.com/eniconform/eniconform/generators"
@@ -31,7 +32,8 @@ func selftestOn(t *testing.T, prof *spec.Profile) {
 	var table strings.Builder
 	harness.WriteSelftestHeader(&table)
 	res, err := harness.Selftest(context.Background(), harness.SelftestConfig{
-		Config:  harness.Config{Profile: prof, Checks: selftestChecks, Seed: selftestSeed, Workers: 2, ReportDir: t.TempDir()},
+		Config: harness.Config{Profile: prof, Checks: selftestChecks, Seed: selftestSeed, Workers: 2, ReportDir: t.TempDir(),
+			ShrinkTime: 60 * time.Second}, // a current create has many parameters to shrink away; a loaded machine is slow
 		OnFault: func(r harness.FaultResult) { harness.WriteSelftestRow(&table, r) },
 	})
 	if err != nil {
