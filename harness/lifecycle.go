@@ -109,30 +109,58 @@ func graceful(ctx context.Context) (context.Context, context.CancelFunc) {
 }
 
 // breaker is the circuit breaker: it opens (stops the run as unhealthy)
-// after Breaker requests in a row got no complete answer, and remembers
-// what they met.
+// after Breaker requests in a row got no complete answer, or
+// garbledFactor times as many got answers that are not the API's (empty,
+// HTML, too long, not JSON or XML), and remembers what they met.
 type breaker struct {
-	inARow atomic.Int64
-	mu     sync.Mutex
-	last   string // the problem of the last transport failure
+	inARow  atomic.Int64
+	garbled atomic.Int64
+	mu      sync.Mutex
+	last    string // the problem of the last failure
 }
 
+// garbledFactor is how many more unreadable answers than transport
+// failures in a row open the breaker: a target that answers, but never in
+// the API's language, gets a longer chance.
+const garbledFactor = 10
+
 // observe counts a step's exchange: a transport failure adds one to the
-// failures in a row (and opens the breaker at the threshold), any complete
-// answer resets them. A step dropped before it was sent counts neither way.
+// failures in a row, an unreadable answer to the unreadable ones (each opens
+// the breaker at its threshold), an answer in the API's language resets
+// both. A step dropped before it was sent counts neither way.
 func (h *Harness) observe(x *target.Exchange) {
 	b := &h.breaker
 	switch {
 	case x.Transport:
-		b.mu.Lock()
-		b.last = x.Observed.Problem
-		b.mu.Unlock()
+		b.note(x.Observed.Problem)
 		if n := b.inARow.Add(1); n >= int64(h.Breaker) {
 			h.life.halt(Stop{StopUnhealthy, h.unhealthy(int(n))})
 		}
-	case x.Observed.Kind == oracle.Answered || x.Observed.Kind == oracle.Garbled || x.Observed.Status != 0:
+	case x.Observed.Kind == oracle.Garbled:
 		b.inARow.Store(0)
+		b.note(x.Observed.Problem)
+		if n := b.garbled.Add(1); n >= int64(h.Breaker*garbledFactor) {
+			h.life.halt(Stop{StopUnhealthy, h.unreadable(int(n))})
+		}
+	case x.Observed.Kind == oracle.Answered || x.Observed.Status != 0:
+		b.inARow.Store(0)
+		b.garbled.Store(0)
 	}
+}
+
+func (b *breaker) note(problem string) {
+	b.mu.Lock()
+	b.last = problem
+	b.mu.Unlock()
+}
+
+// unreadable says what the breaker saw of a target that answers, but not
+// in the API's language.
+func (h *Harness) unreadable(n int) string {
+	h.breaker.mu.Lock()
+	last := h.breaker.last
+	h.breaker.mu.Unlock()
+	return fmt.Sprintf("the target at %s is unhealthy: %d answers in a row were not the API's (the last: %s)", h.Target, n, last)
 }
 
 // unhealthy says what the breaker saw: how many requests got no answer,

@@ -2,6 +2,7 @@ package oracle
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -128,11 +129,14 @@ func describeKind(o *Observation) string {
 }
 
 // garbledClass is the status and the kind of problem of a garbled answer,
-// without the parser's details.
+// without the parser's details or numbers (a body too long is one defect,
+// whatever the limit its action allows).
 func garbledClass(o *Observation) string {
 	kind, _, _ := strings.Cut(o.Problem, ":")
-	return fmt.Sprintf("HTTP %d, %s", o.Status, kind)
+	return fmt.Sprintf("HTTP %d, %s", o.Status, digits.ReplaceAllString(kind, "N"))
 }
+
+var digits = regexp.MustCompile(`[0-9]+`)
 
 // expect says in a few words what the prediction demands.
 func (p *Prediction) expect() string {

@@ -84,11 +84,11 @@ func TestGoDriverMain(t *testing.T) {
 	if !reflect.DeepEqual(a.OK, map[string]any{"Endpoint": testEnv.Endpoint, "Region": testEnv.RegionID}) || d.Hello().SDK != "fake" {
 		t.Errorf("hello %+v, answer %+v", d.Hello(), a)
 	}
+	if err := d.Close(); err != nil { // Close waits for the driver's stderr to be copied
+		t.Errorf("Close: %v", err)
+	}
 	if !strings.Contains(d.Stderr(), "(the SDK's debug output)") {
 		t.Errorf("what the handler printed is not on stderr: %q", d.Stderr())
-	}
-	if err := d.Close(); err != nil {
-		t.Errorf("Close: %v", err)
 	}
 }
 

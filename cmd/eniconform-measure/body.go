@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -40,7 +41,7 @@ func bodyCommand(args []string, stdout, stderr io.Writer) int {
 	go func() { _ = http.Serve(ln, t) }()
 	defer ln.Close()
 	return measureRun(*bin, "http://"+ln.Addr().String(), t, []string{"--workers", strconv.Itoa(*workers),
-		"--checks", strconv.Itoa(*checks), "--shrink-time", shrink.String()}, stdout, stderr)
+		"--checks", strconv.Itoa(*checks), "--shrink-time", shrink.String(), "--breaker", "100000"}, stdout, stderr)
 }
 
 // measureRun runs `bin run --target url flags…` with its output discarded
@@ -51,8 +52,16 @@ func measureRun(bin, url string, t *hugeBody, flags []string, stdout, stderr io.
 		fmt.Fprintf(stderr, "eniconform-measure body: %v\n", err)
 		return 1
 	}
-	defer os.RemoveAll(dir)
+	defer func() {
+		if os.Getenv("ENICONFORM_KEEP_REPORT") == "" {
+			os.RemoveAll(dir)
+		} else {
+			fmt.Fprintf(stdout, "report kept in %s\n", dir)
+		}
+	}()
 	cmd := exec.Command(bin, append([]string{"run", "--target", url, "--report-dir", dir}, flags...)...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
 	err = cmd.Run()
 	var exit *exec.ExitError
@@ -63,6 +72,7 @@ func measureRun(bin, url string, t *hugeBody, flags []string, stdout, stderr io.
 	fmt.Fprintf(stdout, "%s run %v against %d-byte bodies: exit %d in %.1f s\n", bin, flags, t.size, cmd.ProcessState.ExitCode(), time.Since(start).Seconds())
 	fmt.Fprintf(stdout, "harness peak RSS (VmHWM): %s\n", mib(peakRSS(cmd.ProcessState)))
 	fmt.Fprintf(stdout, "the target answered %d requests and wrote %s of bodies before the harness hung up\n", t.answers.Load(), mib(t.written.Load()/1024))
+	fmt.Fprintf(stdout, "the run ended with:\n%s\n", lastLines(out.String(), 3))
 	return 0
 }
 
