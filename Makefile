@@ -4,9 +4,12 @@ PKGS := ./...
 
 .PHONY: run test bench selftest fuzz build vet report-check report-screenshot measure-serve measure-harness-body measure-rate measure-dead
 
-# The main job: every suite against the built-in reference emulator.
+# The main job: every suite against the built-in reference emulator, on
+# each profile: the current one (the default) and the 2018 document.
 run:
-	$(GO) run ./cmd/eniconform run
+	$(GO) build -o bin/eniconform ./cmd/eniconform
+	bin/eniconform run --profile current
+	bin/eniconform run --profile 2018-doc --report-dir eniconform-report-2018-doc
 
 # The project's own tests, the concurrency tests under the race detector,
 # then a few seconds of fuzzing of the parsers.

@@ -43,6 +43,9 @@ type Fault struct {
 	// a limit, record a token, use a nonce or an address, or to list what a
 	// case made); otherwise a minimal case is one request.
 	Setup bool
+	// Profiles lists the profiles whose rules the fault breaks; empty:
+	// every profile. A fault is planted only on a profile it applies to.
+	Profiles []string
 
 	profile func(p *spec.Profile)                                                            // changes the profile served
 	world   func(w *oracle.World)                                                            // changes the emulator's copy of the world
@@ -51,8 +54,23 @@ type Fault struct {
 }
 
 // Faults returns the catalogue of planted faults, covering every rule
-// family. The slice is a copy; changing it changes nothing.
+// family, for every profile. The slice is a copy; changing it changes
+// nothing.
 func Faults() []Fault { return slices.Clone(faults) }
+
+// FaultsFor returns the faults of the catalogue that apply to a profile.
+func FaultsFor(profile string) []Fault {
+	return slices.DeleteFunc(Faults(), func(f Fault) bool { return !f.AppliesTo(profile) })
+}
+
+// AppliesTo reports whether the fault breaks rules the profile has.
+func (f Fault) AppliesTo(profile string) bool {
+	return len(f.Profiles) == 0 || slices.Contains(f.Profiles, profile)
+}
+
+// faults is the whole catalogue: the base profile's faults, then the
+// current profile's (faults_current.go).
+var faults = append(slices.Clone(baseFaults), currentFaults...)
 
 // FaultNames returns the names of the catalogue, in catalogue order.
 func FaultNames() []string {
@@ -268,11 +286,11 @@ func reanswerWithoutToken(h *Handler, r *oracle.Request, p *oracle.Prediction, o
 // clientToken is the name of the idempotency parameter.
 const clientToken = "ClientToken"
 
-var faults = []Fault{
+var baseFaults = []Fault{
 	{Name: "name-length-off-by-one", Family: "parameters", Breaks: []string{"param.name-invalid"},
 		Doc:   "a NetworkInterfaceName of 129 characters is accepted (the limit is checked with > 129)",
 		Needs: []string{"NetworkInterfaceName"}, profile: constraint("NetworkInterfaceName", func(c *spec.Constraints) { c.MaxLen++ })},
-	{Name: "name-first-char-unchecked", Family: "parameters", Breaks: []string{"param.name-invalid"},
+	{Name: "name-first-char-unchecked", Family: "parameters", Breaks: []string{"param.name-invalid"}, Profiles: []string{spec.BaseProfile}, // the current name has no first-character rule
 		Doc:   "a NetworkInterfaceName may start with a digit, '-', '_' or ':' (only the character set is checked)",
 		Needs: []string{"NetworkInterfaceName"}, profile: constraint("NetworkInterfaceName", func(c *spec.Constraints) { c.First = nil })},
 	{Name: "description-http-allowed", Family: "parameters", Breaks: []string{"param.description-invalid"},
@@ -335,7 +353,8 @@ var faults = []Fault{
 	{Name: "nonce-replay-accepted", Family: "gateway", Breaks: []string{"gateway.nonce-reused"},
 		Doc:   "a SignatureNonce used a moment ago is accepted again (nonces are never remembered)",
 		Setup: true, request: func(_ *Handler, r *oracle.Request) { r.NonceUntil = time.Time{} }},
-	{Name: "not-found-as-400", Family: "references", Breaks: []string{"gateway.unknown-action", "gateway.unknown-key", "ref.region-not-found", "ref.vswitch-not-found", "ref.sg-not-found", "ref.eni-not-found"},
+	{Name: "not-found-as-400", Family: "references", Breaks: []string{"gateway.unknown-action", "gateway.unknown-key", "ref.region-not-found", "ref.vswitch-not-found",
+		"ref.sg-not-found", "ref.eni-not-found", "ref.resource-group-not-found", "param.sg-repeated"},
 		Doc: "every NotFound error is answered with HTTP 400 instead of 404",
 		answer: func(_ *Handler, _ *oracle.Request, _ *oracle.Prediction, o *oracle.Observation) {
 			if o.Status == http.StatusNotFound {

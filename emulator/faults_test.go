@@ -23,7 +23,6 @@ func TestFaultCatalogue(t *testing.T) {
 	if len(faults) < 21 {
 		t.Fatalf("%d faults, want at least 21", len(faults))
 	}
-	subject := spec.Default().Action(spec.Default().Subject)
 	kebab := regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)+$`)
 	seen, families := map[string]bool{}, map[string]bool{}
 	for _, f := range faults {
@@ -38,9 +37,12 @@ func TestFaultCatalogue(t *testing.T) {
 			t.Errorf("%s: the doc must be one line", f.Name)
 		}
 		seen[f.Name] = true
-		for _, n := range f.Needs {
-			if p := subject.Param(n); p == nil || p.Required {
-				t.Errorf("%s needs %s, which is not an optional parameter of %s", f.Name, n, subject.Name)
+		for _, prof := range spec.Names() {
+			subject := spec.Must(prof).Action(spec.Must(prof).Subject)
+			for _, n := range f.Needs {
+				if p := subject.Param(n); f.AppliesTo(prof) && (p == nil || p.Required) {
+					t.Errorf("%s needs %s, which is not an optional parameter of %s in profile %s", f.Name, n, subject.Name, prof)
+				}
 			}
 		}
 	}
@@ -77,24 +79,45 @@ func TestUnknownFaultRefused(t *testing.T) {
 // Every fault can be planted with all the others, and none changes the
 // world it was given.
 func TestFaultsComposeAndLeaveTheWorldAlone(t *testing.T) {
-	w := world.Default()
-	h, err := emulator.New(emulator.Options{World: w, Faults: emulator.FaultNames()})
-	if err != nil {
-		t.Fatal(err)
+	for _, prof := range spec.Names() {
+		w := world.Default()
+		names := faultNames(prof)
+		h, err := emulator.New(emulator.Options{Profile: spec.Must(prof), World: w, Faults: names})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(w, world.Default()) {
+			t.Errorf("%s: planting the faults changed the world passed in Options", prof)
+		}
+		if got := h.Faults(); len(got) != len(names) {
+			t.Errorf("%s: Handler.Faults = %v", prof, got)
+		}
 	}
-	if !reflect.DeepEqual(w, world.Default()) {
-		t.Error("planting the faults changed the world passed in Options")
+	only := emulator.FaultsFor(spec.CurrentProfile)[len(emulator.FaultsFor(spec.CurrentProfile))-1]
+	if _, err := emulator.New(emulator.Options{Profile: spec.Default(), Faults: []string{only.Name}}); err == nil || !strings.Contains(err.Error(), "breaks rules of profile current only") {
+		t.Errorf("a fault of the current profile planted on the base: %v", err)
 	}
-	if got := h.Faults(); len(got) != len(emulator.Faults()) {
-		t.Errorf("Handler.Faults = %v", got)
+}
+
+// faultNames lists the names of the faults that apply to a profile.
+func faultNames(profile string) []string {
+	var out []string
+	for _, f := range emulator.FaultsFor(profile) {
+		out = append(out, f.Name)
 	}
+	return out
 }
 
 // Whatever a fault does, its answers still render: each parses as JSON or
 // XML with one of the profile's content types.
 func TestFaultyAnswersRender(t *testing.T) {
 	for _, name := range emulator.FaultNames() {
-		srv := start(t, emulator.Options{Faults: []string{name}})
+		f, _ := emulator.LookupFault(name)
+		prof := spec.Default()
+		if !f.AppliesTo(prof.Name) {
+			prof = spec.Must(f.Profiles[0])
+		}
+		srv := start(t, emulator.Options{Profile: prof, Faults: []string{name}})
 		calls := []*wire.Call{create(), create("NetworkInterfaceName", "1x"), create("VSwitchId", "vsw-none"),
 			call(wire.ActionDescribe), call("NoSuchAction")}
 		calls[0].Format = "XML"

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -99,6 +100,11 @@ func New(opts Options) (*Handler, error) {
 		return nil, err
 	}
 	p, err := profileFor(opts)
+	for _, f := range fs {
+		if err == nil && !f.AppliesTo(p.Name) {
+			err = fmt.Errorf("emulator: fault %s breaks rules of profile %s only, not of %s", f.Name, strings.Join(f.Profiles, ", "), p.Name)
+		}
+	}
 	if err == nil {
 		p, err = plantProfile(p, fs)
 	}

@@ -19,9 +19,11 @@ type Env struct {
 	// (DefaultMaxFill unless changed): a limit further away is not tested.
 	MaxFill int
 
-	state   oracle.State // the world before any request, for rooms and used addresses
-	subject *spec.Action
-	keys    map[string]*oracle.Account
+	state     oracle.State // the world before any request, for rooms and used addresses
+	subject   *spec.Action
+	keys      map[string]*oracle.Account
+	extras    []*spec.Param // the subject's optional parameters beyond the 2018 document's
+	mutations []mutation    // the profile's single-request mutations (mutationsFor)
 }
 
 // Home is a place where a CreateNetworkInterface can succeed: a key allowed
@@ -33,6 +35,7 @@ type Home struct {
 	Region  string
 	VSwitch oracle.VSwitch
 	Net     netip.Prefix
+	Net6    netip.Prefix // the vSwitch's IPv6 network; invalid without IPv6
 	SG      oracle.SecurityGroup
 
 	QuotaRoom    int // ENIs the owner may still create in the region
@@ -49,6 +52,7 @@ func (h *Home) Room() int { return min(h.QuotaRoom, h.CapacityRoom, h.PoolRoom) 
 func NewEnv(w *oracle.World, p *spec.Profile) *Env {
 	e := &Env{World: w, Profile: p, MaxFill: DefaultMaxFill, subject: p.Action(p.Subject), keys: map[string]*oracle.Account{}}
 	e.state, _ = oracle.NewState(w)
+	e.extras, e.mutations = e.extraParams(), mutationsFor(p)
 	for i := range w.Accounts {
 		e.keys[w.Accounts[i].AccessKeyID] = &w.Accounts[i]
 	}
@@ -98,6 +102,9 @@ func (e *Env) homesOf(key, owner string) []Home {
 				continue
 			}
 			h := Home{Key: key, Owner: owner, Region: vpc.Region, VSwitch: sw, Net: netip.MustParsePrefix(sw.CIDR), SG: g, state: e.state}
+			if sw.IPv6CIDR != "" {
+				h.Net6 = netip.MustParsePrefix(sw.IPv6CIDR)
+			}
 			e.measure(&h)
 			out = append(out, h)
 		}

@@ -18,8 +18,8 @@ var now = time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC)
 
 type fixture struct{ *target.Simulator }
 
-func newFixture(t interface{ Fatal(...any) }, w *oracle.World) fixture {
-	x, err := target.NewSimulator(w, spec.Default(), now)
+func newFixture(t interface{ Fatal(...any) }, w *oracle.World, p *spec.Profile) fixture {
+	x, err := target.NewSimulator(w, p, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,25 +46,38 @@ func ids(rules []*spec.Rule) []string {
 	return out
 }
 
+// profiles runs a test on every embedded profile.
+func profiles(t *testing.T, test func(t *testing.T, p *spec.Profile)) {
+	for _, name := range spec.Names() {
+		t.Run(name, func(t *testing.T) { test(t, spec.Must(name)) })
+	}
+}
+
 func TestEveryReachableRuleHasAGenerator(t *testing.T) {
-	covered := generators.Covered()
-	for _, r := range spec.Default().Rules {
-		if r.Reachable() && !slices.Contains(covered, r.ID) {
-			t.Errorf("reachable rule %s has no generator", r.ID)
+	profiles(t, func(t *testing.T, p *spec.Profile) {
+		covered := generators.Covered(p)
+		for _, r := range p.Rules {
+			if r.Reachable() && !slices.Contains(covered, r.ID) {
+				t.Errorf("reachable rule %s has no generator", r.ID)
+			}
 		}
-	}
-	for _, id := range covered {
-		if r := spec.Default().Rule(id); r == nil || !r.Reachable() {
-			t.Errorf("generator for %s names no reachable rule", id)
+		for _, id := range covered {
+			if r := p.Rule(id); r == nil || !r.Reachable() {
+				t.Errorf("generator for %s names no reachable rule", id)
+			}
 		}
-	}
+	})
 }
 
 // Every case from the rule-R generator is predicted to break exactly R, in
 // the default world.
 func TestRuleGeneratorsBreakExactlyTheirRule(t *testing.T) {
-	f := newFixture(t, world.Default())
-	for _, id := range generators.Covered() {
+	profiles(t, testRuleGeneratorsBreakExactlyTheirRule)
+}
+
+func testRuleGeneratorsBreakExactlyTheirRule(t *testing.T, prof *spec.Profile) {
+	f := newFixture(t, world.Default(), prof)
+	for _, id := range generators.Covered(prof) {
 		t.Run(id, func(t *testing.T) {
 			g, err := f.Env.ForRule(id)
 			if err != nil {
@@ -82,40 +95,48 @@ func TestRuleGeneratorsBreakExactlyTheirRule(t *testing.T) {
 }
 
 func TestValidCasesSucceed(t *testing.T) {
-	f := newFixture(t, world.Default())
-	g, err := f.Env.Valid()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rapid.Check(t, func(t *rapid.T) {
-		c := g.Draw(t, "case")
-		if p := f.run(t, c); !p.Success() {
-			t.Fatalf("a valid case is predicted %s: %s", p.Winner.ID, c.Probe())
+	profiles(t, func(t *testing.T, prof *spec.Profile) {
+		f := newFixture(t, world.Default(), prof)
+		g, err := f.Env.Valid()
+		if err != nil {
+			t.Fatal(err)
 		}
+		rapid.Check(t, func(t *rapid.T) {
+			c := g.Draw(t, "case")
+			if p := f.run(t, c); !p.Success() {
+				t.Fatalf("a valid case is predicted %s: %s", p.Winner.ID, c.Probe())
+			}
+		})
 	})
 }
 
 func TestMultiViolationCasesBreakTwoOrMore(t *testing.T) {
-	f := newFixture(t, world.Default())
-	g, err := f.Env.Multi()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rapid.Check(t, func(t *rapid.T) {
-		c := g.Draw(t, "case")
-		if p := f.run(t, c); len(p.Violated) < 2 {
-			t.Fatalf("aimed at %v, the oracle sees only %v: %s", c.Breaks, ids(p.Violated), c.Probe())
+	profiles(t, func(t *testing.T, prof *spec.Profile) {
+		f := newFixture(t, world.Default(), prof)
+		g, err := f.Env.Multi()
+		if err != nil {
+			t.Fatal(err)
 		}
+		rapid.Check(t, func(t *rapid.T) {
+			c := g.Draw(t, "case")
+			if p := f.run(t, c); len(p.Violated) < 2 {
+				t.Fatalf("aimed at %v, the oracle sees only %v: %s", c.Breaks, ids(p.Violated), c.Probe())
+			}
+		})
 	})
 }
 
 // In random worlds too, a rule generator that applies breaks its rule alone.
 func TestRuleGeneratorsInRandomWorlds(t *testing.T) {
+	profiles(t, testRuleGeneratorsInRandomWorlds)
+}
+
+func testRuleGeneratorsInRandomWorlds(t *testing.T, prof *spec.Profile) {
 	rapid.Check(t, func(t *rapid.T) {
 		w := generators.Worlds().Draw(t, "world")
-		f := newFixture(t, w)
+		f := newFixture(t, w, prof)
 		var usable []string
-		for _, id := range generators.Covered() {
+		for _, id := range generators.Covered(prof) {
 			if _, err := f.Env.ForRule(id); err == nil {
 				usable = append(usable, id)
 			}
@@ -146,7 +167,7 @@ func TestRandomWorldsAreValid(t *testing.T) {
 func TestMachineReachesLimits(t *testing.T) {
 	hit := map[string]bool{}
 	rapid.Check(t, func(rt *rapid.T) {
-		f := newFixture(rt, world.Default())
+		f := newFixture(rt, world.Default(), spec.Default())
 		s := f.State
 		m := generators.NewMachine(f.Env, func(t *rapid.T, st generators.Step) string {
 			steps, next := f.From(s).Run(generators.Case{Steps: []generators.Step{st}})

@@ -64,7 +64,7 @@ func (m *Machine) create(t *rapid.T) {
 	if len(m.homes) == 0 {
 		t.Skip("the world has no home")
 	}
-	st, h := m.Env.drawCreate(t, m.homes, "PrimaryIpAddress", "ClientToken")
+	st, h := m.Env.drawCreate(t, m.homes, append([]string{"PrimaryIpAddress", "ClientToken"}, addressParams...)...)
 	optional(t, st.Params, "ClientToken", m.Env.anyToken())
 	if id := m.Exec(t, st); id != "" {
 		m.live = append(m.live, created{id, h})

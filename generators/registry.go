@@ -5,18 +5,22 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/eniconform/eniconform/spec"
 	"pgregory.net/rapid"
 )
 
-// Covered lists, sorted, the rule IDs that have a generator. A test fails
-// if a reachable rule of the default profile is missing.
-func Covered() []string {
+// Covered lists, sorted, the rule IDs of profile p that have a generator:
+// a hand-written mutation or scenario, or one from the data for a rule of
+// a generic kind. A test fails if a reachable rule of a profile is missing.
+func Covered(p *spec.Profile) []string {
 	var ids []string
-	for _, m := range mutations {
+	for _, m := range mutationsFor(p) {
 		ids = append(ids, m.rule)
 	}
 	for _, s := range scenarios {
-		ids = append(ids, s.rule)
+		if r := p.Rule(s.rule); r != nil && r.Reachable() {
+			ids = append(ids, s.rule)
+		}
 	}
 	sort.Strings(ids)
 	return ids
@@ -36,7 +40,7 @@ func (e *Env) ForRule(id string) (*rapid.Generator[Case], error) {
 	if e.Profile.Rule(id) == nil {
 		return nil, fmt.Errorf("profile %s has no rule %s", e.Profile.Name, id)
 	}
-	for _, m := range mutations {
+	for _, m := range e.mutations {
 		if m.rule == id {
 			return m.single(e)
 		}
@@ -56,7 +60,7 @@ func (e *Env) AnyRule() (*rapid.Generator[Case], error) {
 	if v, err := e.Valid(); err == nil {
 		gens = append(gens, v)
 	}
-	for _, id := range Covered() {
+	for _, id := range Covered(e.Profile) {
 		if g, err := e.ForRule(id); err == nil {
 			gens = append(gens, g)
 		}
@@ -83,7 +87,7 @@ func (e *Env) Multi() (*rapid.Generator[Case], error) {
 	return rapid.Custom(func(t *rapid.T) Case {
 		h := rapid.SampledFrom(homes).Draw(t, "home")
 		var sure, more []mutation
-		for _, m := range mutations {
+		for _, m := range e.mutations {
 			switch {
 			case m.where != nil && !m.where(e, &h):
 			case m.combine == independent:
@@ -93,7 +97,7 @@ func (e *Env) Multi() (*rapid.Generator[Case], error) {
 			}
 		}
 		picked := pickMulti(t, sure, more)
-		st, _ := e.drawCreate(t, []Home{h}, touched(picked)...)
+		st, _ := e.drawCreate(t, []Home{h}, skippedBy(picked)...)
 		c := Case{Generator: "multi"}
 		for _, m := range picked {
 			m.apply(e, t, &st, h)
@@ -143,6 +147,15 @@ func visiblePair(t *rapid.T, ms []mutation) []mutation {
 		return nil
 	}
 	return []mutation{first, rapid.SampledFrom(partners).Draw(t, "second rule")}
+}
+
+// skippedBy lists what the mutations change, for drawCreate to leave alone.
+func skippedBy(ms []mutation) []string {
+	var out []string
+	for _, m := range ms {
+		out = append(append(out, m.touches), m.skips...)
+	}
+	return out
 }
 
 func touched(ms []mutation) []string {

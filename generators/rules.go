@@ -16,6 +16,7 @@ import (
 type mutation struct {
 	rule    string
 	touches string                                     // what it changes: a parameter, or a part of the sending
+	skips   []string                                   // more parameters the valid create must leave to it
 	needs   string                                     // what must stay valid for its rule to fire (combinable ones); "": nothing
 	where   func(e *Env, h *Home) bool                 // the homes it applies in; nil: any
 	apply   func(e *Env, t *rapid.T, st *Step, h Home) // changes the step
@@ -99,11 +100,12 @@ var mutations = []mutation{
 	}),
 	{rule: "param.unsupported", touches: "extra", combine: independent, apply: func(e *Env, t *rapid.T, st *Step, _ Home) {
 		name := rapid.SampledFrom([]string{"SecurityGroupIds.1", "Tag.1.Key", "ResourceGroupId", "SecondaryPrivateIpAddressCount",
-			"PrivateIpAddress.1", "QueueNumber", "InstanceType", "Visible", "regionid", "NetworkInterfaceId"}).
+			"PrivateIpAddress.1", "QueueNumber", "InstanceType", "Visible", "regionid", "NetworkInterfaceId",
+			"Ipv4PrefixCount", "Ipv6Prefix.1", "EnhancedNetwork.EnableSriov", "SecurityGroupIds.17", "Tag.21.Key", "Tag.1", "PrivateIpAddress.0"}).
 			Filter(func(n string) bool { return !e.subject.Accepts(n) }).Draw(t, "unsupported parameter")
 		st.Params[name] = rapid.StringMatching(`[a-z0-9-]{1,12}`).Draw(t, name)
 	}},
-	missing("RegionId"), missing("VSwitchId"), missing("SecurityGroupId"),
+	missing("RegionId"), missing("VSwitchId"), missing("SecurityGroupId"), // the last only where SecurityGroupId is required
 	invalid("param.name-invalid", "NetworkInterfaceName"),
 	invalid("param.description-invalid", "Description"),
 	invalid("param.token-invalid", "ClientToken"),
@@ -120,11 +122,11 @@ var mutations = []mutation{
 	{rule: "ref.sg-not-found", touches: "SecurityGroupId", combine: combinable, apply: func(e *Env, t *rapid.T, st *Step, h Home) {
 		st.Params["SecurityGroupId"] = unknownID(t, "sg-", e.foreignIDs(h, false), "SecurityGroupId")
 	}},
-	{rule: "ref.sg-not-vpc", touches: "SecurityGroupId", where: func(e *Env, h *Home) bool { return len(e.groups(*h, true)) > 0 },
+	{rule: "ref.sg-not-vpc", touches: "SecurityGroupId", skips: addressParams, where: func(e *Env, h *Home) bool { return len(e.groups(*h, true)) > 0 },
 		combine: combinable, apply: func(e *Env, t *rapid.T, st *Step, h Home) {
 			st.Params["SecurityGroupId"] = rapid.SampledFrom(e.groups(h, true)).Draw(t, "SecurityGroupId")
 		}},
-	{rule: "ref.vpc-mismatch", touches: "SecurityGroupId", needs: "VSwitchId", where: func(e *Env, h *Home) bool { return len(e.groups(*h, false)) > 0 },
+	{rule: "ref.vpc-mismatch", touches: "SecurityGroupId", skips: addressParams, needs: "VSwitchId", where: func(e *Env, h *Home) bool { return len(e.groups(*h, false)) > 0 },
 		combine: combinable, apply: func(e *Env, t *rapid.T, st *Step, h Home) {
 			st.Params["SecurityGroupId"] = rapid.SampledFrom(e.groups(h, false)).Draw(t, "SecurityGroupId")
 		}},
@@ -209,7 +211,7 @@ func (m mutation) single(e *Env) (*rapid.Generator[Case], error) {
 		return nil, fmt.Errorf("the world has no place where %s can be broken alone", m.rule)
 	}
 	return rapid.Custom(func(t *rapid.T) Case {
-		st, h := e.drawCreate(t, homes, m.touches)
+		st, h := e.drawCreate(t, homes, append([]string{m.touches}, m.skips...)...)
 		m.apply(e, t, &st, h)
 		return Case{Generator: "rule", Breaks: []string{m.rule}, Steps: []Step{st}}
 	}), nil

@@ -29,8 +29,10 @@ var scenarios = []scenario{
 	{"idem.mismatch", tokenMismatch, false},
 	{"quota.eni-count", fill("quota.eni-count", func(h *Home) int { return h.QuotaRoom }, func(h *Home) []int { return []int{h.CapacityRoom, h.PoolRoom} }), true},
 	{"quota.sg-capacity", fill("quota.sg-capacity", func(h *Home) int { return h.CapacityRoom }, func(h *Home) []int { return []int{h.QuotaRoom, h.PoolRoom} }), true},
+	{"quota.enterprise-sg-capacity", fill("quota.enterprise-sg-capacity", func(h *Home) int { return h.CapacityRoom }, func(h *Home) []int { return []int{h.QuotaRoom, h.PoolRoom} }), true},
 	{"addr.pool-exhausted", fill("addr.pool-exhausted", func(h *Home) int { return h.PoolRoom }, func(h *Home) []int { return []int{h.QuotaRoom, h.CapacityRoom} }), true},
 	{"addr.ip-in-use", ipInUse, false},
+	{"addr.ipv6-in-use", ipv6InUse, false},
 	{"param.missing.NetworkInterfaceId", deleteWithout, false},
 	{"ref.eni-not-found", deleteUnknown, false},
 	{"param.page-invalid", describeBadPage, false},
@@ -59,7 +61,7 @@ func tokenMismatch(e *Env) (*rapid.Generator[Case], error) {
 		return nil, fmt.Errorf("no home with room for two ENIs")
 	}
 	return rapid.Custom(func(t *rapid.T) Case {
-		first, _ := e.drawCreate(t, homes, "ClientToken", "PrimaryIpAddress") // the address would be in use at the probe
+		first, _ := e.drawCreate(t, homes, append([]string{"ClientToken", "PrimaryIpAddress"}, addressParams...)...) // the addresses would be in use at the probe
 		first.Params["ClientToken"] = e.token().Draw(t, "ClientToken")
 		probe := first
 		probe.Params = map[string]string{}
@@ -78,6 +80,9 @@ func tokenMismatch(e *Env) (*rapid.Generator[Case], error) {
 func fill(rule string, room func(*Home) int, others func(*Home) []int) func(e *Env) (*rapid.Generator[Case], error) {
 	return func(e *Env) (*rapid.Generator[Case], error) {
 		homes := e.homesWhere(func(h *Home) bool {
+			if !e.groupKindFits(rule, h) {
+				return false
+			}
 			r := room(h)
 			for _, o := range others(h) {
 				if o <= r {
@@ -90,7 +95,7 @@ func fill(rule string, room func(*Home) int, others func(*Home) []int) func(e *E
 			return nil, fmt.Errorf("no place in the world where this limit is reached first within %d creates (--max-fill): %s", e.MaxFill, fillHint[rule])
 		}
 		return rapid.Custom(func(t *rapid.T) Case {
-			probe, h := e.drawCreate(t, homes, "PrimaryIpAddress")
+			probe, h := e.drawCreate(t, homes, append([]string{"PrimaryIpAddress"}, addressParams...)...)
 			c := Case{Generator: "rule", Breaks: []string{rule}, Exclusive: true}
 			for i := 0; i < room(&h); i++ {
 				c.Steps = append(c.Steps, e.createIn(h))
@@ -103,9 +108,44 @@ func fill(rule string, room func(*Home) int, others func(*Home) []int) func(e *E
 
 // fillHint says what a world needs for a fill rule to be reached first.
 var fillHint = map[string]string{
-	"quota.eni-count":     "add an account whose eni_quota is lower than its security groups' capacity and its vSwitches' free addresses, or raise --max-fill",
-	"quota.sg-capacity":   "add a security group with a small capacity (e.g. capacity: 2) in a VPC whose vSwitch has more free addresses, or raise --max-fill",
-	"addr.pool-exhausted": "add a small vSwitch (e.g. a /29, 4 usable addresses) with a security group, or raise --max-fill",
+	"quota.eni-count":              "add an account whose eni_quota is lower than its security groups' capacity and its vSwitches' free addresses, or raise --max-fill",
+	"quota.sg-capacity":            "add a security group with a small capacity (e.g. capacity: 2) in a VPC whose vSwitch has more free addresses, or raise --max-fill",
+	"addr.pool-exhausted":          "add a small vSwitch (e.g. a /29, 4 usable addresses) with a security group, or raise --max-fill",
+	"quota.enterprise-sg-capacity": "add an enterprise security group (type: enterprise) with a small capacity (e.g. capacity: 2) in a VPC whose vSwitch has more free addresses, or raise --max-fill",
+}
+
+// addressParams are the parameters that ask for addresses or groups beyond
+// the primary and the one group: a case that fills a limit or repeats a
+// create leaves them out, so that the limit alone decides.
+var addressParams = []string{"PrivateIpAddress.N", "SecondaryPrivateIpAddressCount", "Ipv6Address.N", "Ipv6AddressCount", "SecurityGroupIds.N"}
+
+// groupKindFits says whether a home's group is of the kind a capacity
+// rule is about: enterprise groups have a rule of their own where the
+// profile has one.
+func (e *Env) groupKindFits(rule string, h *Home) bool {
+	own := e.Profile.Rule("quota.enterprise-sg-capacity") != nil
+	switch rule {
+	case "quota.sg-capacity":
+		return !own || !h.SG.Enterprise()
+	case "quota.enterprise-sg-capacity":
+		return h.SG.Enterprise()
+	}
+	return true
+}
+
+// ipv6InUse creates with an IPv6 address, then asks for the same one.
+func ipv6InUse(e *Env) (*rapid.Generator[Case], error) {
+	homes := e.homesWhere(func(h *Home) bool { return h.Room() > 1 && h.Net6.IsValid() })
+	if len(homes) == 0 {
+		return nil, fmt.Errorf("no home with room for two ENIs in a vSwitch with IPv6 (add ipv6_cidr to a vSwitch)")
+	}
+	return rapid.Custom(func(t *rapid.T) Case {
+		probe, h := e.drawCreate(t, homes, append([]string{"PrimaryIpAddress", "ClientToken"}, addressParams...)...)
+		first := e.createIn(h)
+		first.Params["Ipv6Address.1"] = usable6(h, &probe).Draw(t, "Ipv6Address.1")
+		probe.Params["Ipv6Address.1"] = first.Params["Ipv6Address.1"]
+		return Case{Generator: "rule", Breaks: []string{"addr.ipv6-in-use"}, Steps: []Step{first, probe}}
+	}), nil
 }
 
 // ipInUse creates with an address, then asks for the same address.
@@ -115,9 +155,9 @@ func ipInUse(e *Env) (*rapid.Generator[Case], error) {
 		return nil, fmt.Errorf("no home with room for two ENIs")
 	}
 	return rapid.Custom(func(t *rapid.T) Case {
-		probe, h := e.drawCreate(t, homes, "PrimaryIpAddress", "ClientToken")
+		probe, h := e.drawCreate(t, homes, append([]string{"PrimaryIpAddress", "ClientToken"}, addressParams...)...)
 		first := e.createIn(h)
-		first.Params["PrimaryIpAddress"] = usableAddr(h).Draw(t, "PrimaryIpAddress")
+		first.Params["PrimaryIpAddress"] = freeAddr(h, &probe).Draw(t, "PrimaryIpAddress")
 		probe.Params["PrimaryIpAddress"] = first.Params["PrimaryIpAddress"]
 		return Case{Generator: "rule", Breaks: []string{"addr.ip-in-use"}, Steps: []Step{first, probe}}
 	}), nil

@@ -94,6 +94,7 @@ func (e *Env) drawCreate(t *rapid.T, homes []Home, skip ...string) (Step, Home) 
 			optional(t, st.Params, d.name, d.g)
 		}
 	}
+	e.drawExtras(t, &st, h, skipped)
 	return st, h
 }
 

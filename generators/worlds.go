@@ -12,7 +12,9 @@ import (
 // regions, one to three main accounts (some with small quotas, some closed
 // to RAM), RAM users with and without permission, expired and disabled keys,
 // VPCs with vSwitches from /16 to /29 inside them, VPC and classic security
-// groups (some with small capacities) and a few ENIs that already exist.
+// groups (some with small capacities, some enterprise), vSwitches with IPv6
+// or without, resource groups, accounts with few groups per ENI or few tags,
+// and a few ENIs that already exist.
 // They are valid by construction (a test checks it).
 func Worlds() *rapid.Generator[*oracle.World] {
 	return rapid.Custom(func(t *rapid.T) *oracle.World {
@@ -51,7 +53,12 @@ func addAccount(t *rapid.T, w *oracle.World, m int) {
 	if rapid.IntRange(0, 4).Draw(t, "closed to RAM") == 0 {
 		main.RAMUnsupported = []string{"CreateNetworkInterface"}
 	}
+	main.GroupsPerENI = rapid.SampledFrom([]int{0, 0, 1, 2}).Draw(t, "groups per ENI")
+	main.TagQuota = rapid.SampledFrom([]int{0, 0, 1, 3}).Draw(t, "tag quota")
 	w.Accounts = append(w.Accounts, main)
+	if rapid.Bool().Draw(t, "resource group") {
+		w.ResourceGroups = append(w.ResourceGroups, oracle.ResourceGroup{ID: fmt.Sprintf("rg-r%d", m), Owner: uid})
+	}
 	extra := func(kind string, mod func(*oracle.Account)) {
 		if rapid.Bool().Draw(t, kind) {
 			a := oracle.Account{AccessKeyID: fmt.Sprintf("%s-%d", kind, m), AccessKeySecret: "secret-" + kind, UID: uid, Type: "main"}
@@ -78,12 +85,16 @@ func addVPC(t *rapid.T, w *oracle.World, owner string, r oracle.Region, n int) {
 	blocks := 1 << min(swBits-bits, 4)
 	for _, b := range rapid.SliceOfNDistinct(rapid.IntRange(0, blocks-1), 1, min(blocks, 3), rapid.ID[int]).Draw(t, "vSwitch blocks") {
 		pf := netip.PrefixFrom(add(netip.MustParsePrefix(vpc.CIDR).Addr(), b<<(32-swBits)), swBits)
-		w.VSwitches = append(w.VSwitches, oracle.VSwitch{ID: fmt.Sprintf("vsw-r%d-%d", n, b), VPC: vpc.ID,
-			Zone: rapid.SampledFrom(r.Zones).Draw(t, "zone"), CIDR: pf.String()})
+		sw := oracle.VSwitch{ID: fmt.Sprintf("vsw-r%d-%d", n, b), VPC: vpc.ID, Zone: rapid.SampledFrom(r.Zones).Draw(t, "zone"), CIDR: pf.String()}
+		if rapid.Bool().Draw(t, "IPv6") {
+			sw.IPv6CIDR = fmt.Sprintf("2408:4005:%x:%x::/64", n, b)
+		}
+		w.VSwitches = append(w.VSwitches, sw)
 	}
-	for g := rapid.IntRange(1, 2).Draw(t, "groups"); g > 0; g-- {
+	for g := rapid.IntRange(1, 3).Draw(t, "groups"); g > 0; g-- {
 		w.SecurityGroups = append(w.SecurityGroups, oracle.SecurityGroup{ID: fmt.Sprintf("sg-r%d-%d", n, g), Region: r.ID, VPC: vpc.ID,
-			Owner: owner, Capacity: rapid.SampledFrom([]int{0, 0, 1, 3}).Draw(t, "capacity")})
+			Owner: owner, Capacity: rapid.SampledFrom([]int{0, 0, 1, 3}).Draw(t, "capacity"),
+			Type: rapid.SampledFrom([]string{"", "", "normal", "enterprise"}).Draw(t, "group type")})
 	}
 	if rapid.IntRange(0, 3).Draw(t, "classic group") == 0 {
 		w.SecurityGroups = append(w.SecurityGroups, oracle.SecurityGroup{ID: fmt.Sprintf("sg-r%d-classic", n), Region: r.ID, Owner: owner})

@@ -54,9 +54,52 @@ func Catalogue(p *spec.Profile) []*Property {
 		out = append(out, ruleProperty(p, r))
 	}
 	out = append(out, others(p)...)
-	order := append(slices.Clone(spec.Families), FamilyStateful, FamilyPostState)
-	slices.SortStableFunc(out, func(a, b *Property) int { return slices.Index(order, a.Family) - slices.Index(order, b.Family) })
+	for _, prop := range out {
+		prop.Labels = append([]string{ProfileLabel(p.Name)}, prop.Labels...) // first: the last label names the property
+	}
+	sortByFamily(out)
 	return out
+}
+
+func sortByFamily(props []*Property) {
+	order := append(slices.Clone(spec.Families), FamilyStateful, FamilyPostState)
+	slices.SortStableFunc(props, func(a, b *Property) int { return slices.Index(order, a.Family) - slices.Index(order, b.Family) })
+}
+
+// ProfileLabel is the label of the properties of a profile.
+func ProfileLabel(profile string) string { return "profile:" + profile }
+
+// CatalogueAll lists the properties of every embedded profile, once each:
+// a property of several profiles (the same rule, or the same aspect) is
+// taken from the default profile and labelled with every profile that has
+// it, so that a run selects its own with ProfileLabel. Use it where the
+// list must be fixed before the profile is known (a Ginkgo tree).
+func CatalogueAll() []*Property {
+	var out []*Property
+	byKey := map[string]*Property{}
+	names := append([]string{spec.DefaultProfile}, slices.DeleteFunc(spec.Names(), func(n string) bool { return n == spec.DefaultProfile })...)
+	for _, name := range names {
+		for _, prop := range Catalogue(spec.Must(name)) {
+			k := propertyKey(prop)
+			if have := byKey[k]; have != nil {
+				have.Labels = append([]string{ProfileLabel(name)}, have.Labels...)
+				continue
+			}
+			byKey[k] = prop
+			out = append(out, prop)
+		}
+	}
+	sortByFamily(out)
+	return out
+}
+
+// propertyKey identifies a property across profiles: its rule, or its
+// name for the others.
+func propertyKey(p *Property) string {
+	if p.Rule != nil {
+		return "rule:" + p.Rule.ID
+	}
+	return p.Name
 }
 
 func ruleProperty(p *spec.Profile, r *spec.Rule) *Property {

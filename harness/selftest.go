@@ -11,6 +11,7 @@ import (
 
 	"github.com/eniconform/eniconform/emulator"
 	"github.com/eniconform/eniconform/oracle"
+	"github.com/eniconform/eniconform/spec"
 )
 
 // SelftestConfig configures Selftest: the run of each pass (Checks, Seed,
@@ -122,7 +123,7 @@ func selftestFaults(cfg SelftestConfig) ([]emulator.Fault, error) {
 	case len(cfg.Emulator.Faults) > 0:
 		return nil, errors.New("--fault: selftest plants its faults one at a time; name them in SelftestConfig.Faults")
 	case cfg.Faults == nil:
-		return emulator.Faults(), nil
+		return emulator.FaultsFor(profileName(cfg.Profile)), nil
 	}
 	if err := emulator.CheckFaults(cfg.Faults); err != nil {
 		return nil, fmt.Errorf("--fault: %w", err)
@@ -130,9 +131,20 @@ func selftestFaults(cfg SelftestConfig) ([]emulator.Fault, error) {
 	var out []emulator.Fault
 	for _, name := range cfg.Faults {
 		f, _ := emulator.LookupFault(name)
+		if !f.AppliesTo(profileName(cfg.Profile)) {
+			return nil, fmt.Errorf("--fault: %s breaks rules of profile %s only, not of %s (--profile)", f.Name, strings.Join(f.Profiles, ", "), profileName(cfg.Profile))
+		}
 		out = append(out, f)
 	}
 	return out, nil
+}
+
+// profileName is the name of a configured profile, the base one for nil.
+func profileName(p *spec.Profile) string {
+	if p == nil {
+		return spec.BaseProfile
+	}
+	return p.Name
 }
 
 // cleanPass runs the whole catalogue against the clean emulator, strictly.

@@ -35,9 +35,15 @@ func runAll(t *testing.T, cfg harness.Config, faults ...string) (*harness.Harnes
 // the rows it breaks, whatever else is wrong: a new fault that another
 // masks fails this test. And no finding is on a row no fault breaks.
 func TestEveryFaultAtOnceIsReportedUnderItsRows(t *testing.T) {
+	for _, name := range spec.Names() {
+		t.Run(name, func(t *testing.T) { everyFaultAtOnce(t, spec.Must(name)) })
+	}
+}
+
+func everyFaultAtOnce(t *testing.T, prof *spec.Profile) {
 	var faults []string
 	broken := map[string]bool{}
-	for _, f := range emulator.Faults() {
+	for _, f := range emulator.FaultsFor(prof.Name) {
 		if !f.Strict {
 			faults = append(faults, f.Name)
 			for _, row := range f.Breaks {
@@ -45,7 +51,7 @@ func TestEveryFaultAtOnceIsReportedUnderItsRows(t *testing.T) {
 			}
 		}
 	}
-	h, s := runAll(t, harness.Config{Checks: 50, Seed: 3, NoShrink: true}, faults...)
+	h, s := runAll(t, harness.Config{Profile: prof, Checks: 50, Seed: 3, NoShrink: true}, faults...)
 	for _, name := range faults {
 		f, _ := emulator.LookupFault(name)
 		if !slices.ContainsFunc(h.Results.Findings(), func(x *harness.Finding) bool {

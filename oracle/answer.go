@@ -1,6 +1,9 @@
 package oracle
 
-import "net/url"
+import (
+	"net/url"
+	"slices"
+)
 
 // Choice holds the values a server chooses freely: the only inputs of Answer
 // that are not in the state or the request. The emulator draws them at random.
@@ -52,8 +55,8 @@ func (m *Model) answerCreate(s *State, p *Prediction, c Choice, o *Observation) 
 		return
 	}
 	rec := p.ev.newENI(c.ENIID, c.MAC)
-	if rec.IP == "" && p.ev.vsw != nil {
-		rec.IP, _ = s.FreeIP(p.ev.vsw.ID, c.IPOffset)
+	if p.ev.vsw != nil {
+		rec = s.choose(rec, p.ev.vsw, c.IPOffset)
 	}
 	o.NetworkInterfaceID = c.ENIID
 	v := m.view(s, rec)
@@ -64,8 +67,13 @@ func (m *Model) answerCreate(s *State, p *Prediction, c Choice, o *Observation) 
 // with references that did not resolve, which only a profile with rules
 // switched off (a planted fault) lets through.
 func (e *eval) newENI(id, mac string) eniRec {
-	rec := eniRec{ENI: ENI{ID: id, VSwitch: e.r.Get("VSwitchId"), SecurityGroup: e.r.Get("SecurityGroupId"), MAC: mac,
-		Name: e.r.Get("NetworkInterfaceName"), Description: e.r.Get("Description")}, Owner: e.owner}
+	more := e.extras()
+	var first string
+	if len(more.Groups) > 0 {
+		first = more.Groups[0]
+	}
+	rec := eniRec{ENI: ENI{ID: id, VSwitch: e.r.Get("VSwitchId"), SecurityGroup: first, MAC: mac,
+		Name: e.r.Get("NetworkInterfaceName"), Description: e.r.Get("Description")}, Owner: e.owner, More: more}
 	if e.region != nil {
 		rec.Region = e.region.ID
 	}
@@ -80,10 +88,14 @@ func (e *eval) newENI(id, mac string) eniRec {
 
 // view is how a response shows an ENI.
 func (m *Model) view(s *State, e eniRec) ENIView {
+	x := e.more()
 	return ENIView{
 		NetworkInterfaceID: e.ID, Status: m.Spec.Responses.ENIStatus,
 		VpcID: e.VPC, VSwitchID: e.VSwitch, ZoneID: e.Zone,
-		PrivateIPAddress: e.IP, MACAddress: e.MAC, SecurityGroupIDs: []string{e.SecurityGroup},
+		PrivateIPAddress: e.IP, MACAddress: e.MAC, SecurityGroupIDs: slices.Clone(x.Groups),
 		NetworkInterfaceName: e.Name, Description: e.Description,
+		Type: x.Type, SecondaryIPs: slices.Clone(x.Secondary), IPv6s: slices.Clone(x.IPv6), Tags: slices.Clone(x.Tags),
+		ResourceGroupID: x.ResourceGroup, OwnerID: e.Owner, TrafficMode: x.TrafficMode,
+		QueueNumber: x.QueueNumber, QueuePairNumber: x.QueuePairs, SourceDestCheck: x.SourceDest, DeleteOnRelease: x.DeleteOnRel,
 	}
 }

@@ -2,23 +2,41 @@ package oracle_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/eniconform/eniconform/oracle"
+	"github.com/eniconform/eniconform/spec"
 )
 
 // BenchmarkPredict measures predictions of a valid create in a state that
-// already holds 50 ENIs (goal: ≥ 500,000 predictions/s on one core).
+// already holds 50 ENIs (goal: ≥ 500,000 predictions/s on one core), on
+// each profile (the current one within 2× the 2018 one): the same request,
+// and on the current profile a request as Terraform sends it (both
+// security-group forms' list, two tags, two secondary addresses chosen).
 func BenchmarkPredict(b *testing.B) {
-	m := model(b)
-	s := fill(b, m, state(b), 50, "VSwitchId", "vsw-bp1wide")
-	r := with(create(), "ClientToken", "tok-bench", "NetworkInterfaceName", "eni-bench", "PrimaryIpAddress", "172.16.0.77")
-	b.ReportAllocs()
-	for b.Loop() {
-		p := m.Predict(&s, r)
-		if !p.Success() {
-			b.Fatal(p.Winner.ID)
-		}
+	base := []string{"ClientToken", "tok-bench", "NetworkInterfaceName", "eni-bench", "PrimaryIpAddress", "172.16.0.77"}
+	terraform := append(slices.Clone(base), "SecurityGroupId", "<del>", "SecurityGroupIds.1", "sg-bp1main",
+		"Tag.1.Key", "team", "Tag.1.Value", "net", "Tag.2.Key", "env", "Tag.2.Value", "prod", "SecondaryPrivateIpAddressCount", "2")
+	for _, bc := range []struct {
+		name, profile string
+		kv            []string
+	}{{"2018-doc", spec.BaseProfile, base}, {"current", spec.CurrentProfile, base}, {"current-terraform", spec.CurrentProfile, terraform}} {
+		b.Run(bc.name, func(b *testing.B) {
+			m, err := oracle.NewModel(spec.Must(bc.profile))
+			if err != nil {
+				b.Fatal(err)
+			}
+			s := fill(b, m, state(b), 50, "VSwitchId", "vsw-bp1wide")
+			r := with(create(), bc.kv...)
+			b.ReportAllocs()
+			for b.Loop() {
+				p := m.Predict(&s, r)
+				if !p.Success() {
+					b.Fatal(p.Winner.ID)
+				}
+			}
+		})
 	}
 }
 

@@ -3,6 +3,8 @@ package oracle
 import (
 	"slices"
 	"strings"
+
+	"github.com/eniconform/eniconform/spec"
 )
 
 // This file is where each rule's condition lives. A rule in the spec data
@@ -109,6 +111,17 @@ const (
 	cIPReserved
 	cIPFree
 	cPool
+	cNoneOf
+	cExclusive
+	cDistinct
+	cCount
+	cEqual
+	cOnlyWith
+	cResourceGroup
+	cGroupLimit
+	cTagQuota
+	cIPv6Enabled
+	cEnterprise
 )
 
 // checks maps a rule's Check name (spec data) to its condition. Stateful
@@ -126,6 +139,12 @@ var checks = map[string]check{
 	"eni-quota": {kind: cQuota, stateful: true}, "sg-capacity": {kind: cCapacity, stateful: true},
 	"ip-in-cidr": {kind: cIPInCIDR}, "ip-reserved": {kind: cIPReserved}, "ip-free": {kind: cIPFree, stateful: true},
 	"pool": {kind: cPool, stateful: true},
+	// the generic kinds (kinds.go): their parameters come from the data
+	"none-of": {kind: cNoneOf}, "exclusive": {kind: cExclusive}, "distinct": {kind: cDistinct}, "count": {kind: cCount},
+	"equal": {kind: cEqual}, "only-with": {kind: cOnlyWith},
+	// the current profile's world-dependent kinds (resources.go)
+	"resource-group": {kind: cResourceGroup}, "sg-limit": {kind: cGroupLimit}, "tag-quota": {kind: cTagQuota},
+	"ipv6-enabled": {kind: cIPv6Enabled}, "enterprise-capacity": {kind: cEnterprise, stateful: true},
 }
 
 // run evaluates one rule's condition.
@@ -188,6 +207,36 @@ func (e *eval) runRequest(r *boundRule) verdict {
 	case cToken:
 		return checkToken(e)
 	}
+	return e.runKinds(r)
+}
+
+// runKinds evaluates the generic kinds and the current profile's
+// world-dependent ones.
+func (e *eval) runKinds(r *boundRule) verdict {
+	switch r.kind {
+	case cNoneOf:
+		return checkNoneOf(e, r)
+	case cExclusive:
+		return checkExclusive(e, r)
+	case cDistinct:
+		return checkDistinct(e, r)
+	case cCount:
+		return checkCount(e, r)
+	case cEqual:
+		return checkEqual(e, r)
+	case cOnlyWith:
+		return checkOnlyWith(e, r)
+	case cResourceGroup:
+		return checkResourceGroup(e)
+	case cGroupLimit:
+		return checkGroupLimit(e)
+	case cTagQuota:
+		return checkTagQuota(e)
+	case cIPv6Enabled:
+		return checkIPv6Enabled(e, r)
+	case cEnterprise:
+		return checkGroupCapacity(e, true)
+	}
 	return e.runResources(r)
 }
 
@@ -205,25 +254,25 @@ func (e *eval) runResources(r *boundRule) verdict {
 func (e *eval) resources(r *boundRule) verdict {
 	switch r.kind {
 	case cVSwitch:
-		return e.dangling("VSwitchId", e.vsw != nil)
+		return e.dangling(e.v[kVSwitchID], "VSwitchId", e.vsw != nil)
 	case cSecurityGroup:
-		return e.dangling("SecurityGroupId", e.sg != nil)
+		return e.danglingGroup()
 	case cSGClassic:
-		return when(e.fresh() && e.sg != nil && e.sg.VPC == "")
+		return when(e.fresh() && e.anyGroup(func(g *SecurityGroup) bool { return g.VPC == "" }))
 	case cVPCMismatch:
-		return when(e.fresh() && e.vsw != nil && e.sg != nil && e.sg.VPC != "" && e.sg.VPC != e.vsw.VPC)
+		return when(e.fresh() && e.vsw != nil && e.anyGroup(func(g *SecurityGroup) bool { return g.VPC != "" && g.VPC != e.vsw.VPC }))
 	case cENI:
 		return checkENI(e)
 	case cQuota:
 		return checkQuota(e)
 	case cCapacity:
-		return checkCapacity(e)
+		return checkGroupCapacity(e, false)
 	case cIPInCIDR:
-		return when(e.fresh() && e.ipChecked() && !e.vsw.net.Contains(e.ip))
+		return checkIPInCIDR(e, r)
 	case cIPReserved:
-		return when(e.fresh() && e.ipChecked() && e.vsw.net.Contains(e.ip) && reserved(e.vsw.net, e.ip))
+		return checkIPReserved(e, r)
 	case cIPFree:
-		return checkIPFree(e)
+		return checkIPFree(e, r)
 	case cPool:
 		return checkPool(e)
 	}
@@ -233,10 +282,6 @@ func (e *eval) resources(r *boundRule) verdict {
 // fresh reports whether the request is checked against resources, i.e. is
 // not an idempotent replay answered from the token's record.
 func (e *eval) fresh() bool { return e.replay == nil && e.pending == nil }
-
-// ipChecked reports whether a PrimaryIpAddress was given, parses, and its
-// vSwitch is known, so the address can be checked against it.
-func (e *eval) ipChecked() bool { return e.ip.IsValid() && e.vsw != nil }
 
 func checkMissingCommon(e *eval) verdict {
 	for _, c := range e.m.Spec.Gateway.Common {
@@ -309,14 +354,14 @@ func checkMissing(e *eval, r *boundRule) verdict {
 }
 
 func checkFormat(e *eval, r *boundRule) verdict {
-	for _, p := range r.params {
-		if v, ok := e.param(p.Name); ok {
-			if why := p.Constraints.Check(v); why != "" {
-				return verdict{hit: yes, param: p.Name, part: p.Name + ": " + string(why)}
-			}
+	v := miss
+	e.eachValue(r.params, func(p *spec.Param, val string) bool {
+		if why := p.Constraints.Check(val); why != "" {
+			v = verdict{hit: yes, param: p.Name, part: p.Name + ": " + string(why)}
 		}
-	}
-	return miss
+		return v.hit == no
+	})
+	return v
 }
 
 func checkToken(e *eval) verdict {
@@ -348,12 +393,24 @@ func checkToken(e *eval) verdict {
 	return hit
 }
 
+// danglingGroup says whether a security group the create names, in either
+// form, is not the owner's in the region, and how (see dangling).
+func (e *eval) danglingGroup() verdict {
+	v := miss
+	e.eachGroup(func(id string, g *SecurityGroup) bool {
+		if g == nil {
+			v = e.dangling(id, "SecurityGroupId", false)
+		}
+		return g != nil
+	})
+	return v
+}
+
 // dangling says whether a reference parameter is present but names
 // nothing this owner has in this region (decision ownership), and whether
 // the ID is made up or another account's or region's.
-func (e *eval) dangling(param string, found bool) verdict {
-	id, ok := e.param(param)
-	if !e.fresh() || !ok || e.region == nil || e.owner == "" || found {
+func (e *eval) dangling(id, param string, found bool) verdict {
+	if !e.fresh() || id == "" || e.region == nil || e.owner == "" || found {
 		return miss
 	}
 	owner, region, exists := e.s.ix.ownerOf(id)
@@ -409,39 +466,4 @@ func checkQuota(e *eval) verdict {
 	e.readState = true
 	c, _ := e.s.counts.Lookup(quotaKey(e.owner, e.region.ID))
 	return verdict{hit: over(c, e.s.quota(e.owner, e.region.ID))}
-}
-
-func checkCapacity(e *eval) verdict {
-	if !e.fresh() || e.sg == nil {
-		return miss
-	}
-	e.readState = true
-	c, _ := e.s.counts.Lookup(sgKey(e.sg.ID))
-	return verdict{hit: over(c, capacity(e.sg))}
-}
-
-func checkIPFree(e *eval) verdict {
-	if !e.fresh() || !e.ipChecked() || !e.vsw.net.Contains(e.ip) || reserved(e.vsw.net, e.ip) {
-		return miss
-	}
-	e.readState = true
-	switch e.s.holds(ipKey(e.vsw.ID, e.v[kPrimaryIP]), "") { // the key is canonical: it parsed strictly
-	case yes:
-		return hit
-	case maybe:
-		return verdict{hit: maybe}
-	}
-	if unk, _ := e.s.counts.Lookup(unknownIPKey(e.vsw.ID)); unk.hi > 0 {
-		return verdict{hit: maybe} // an ENI whose address was never observed may hold it
-	}
-	return miss
-}
-
-func checkPool(e *eval) verdict {
-	if _, given := e.param("PrimaryIpAddress"); !e.fresh() || given || e.vsw == nil {
-		return miss
-	}
-	e.readState = true
-	c, _ := e.s.counts.Lookup(vswKey(e.vsw.ID))
-	return verdict{hit: over(c, e.vsw.usable)}
 }

@@ -1,5 +1,7 @@
 package oracle
 
+import "slices"
+
 // Next returns the state after a request predicted p was answered with o.
 // It learns what the server chose (the ENI ID, its address and MAC) from o.
 // An answer it could not read (Unknown, Garbled) leaves the state uncertain
@@ -46,8 +48,8 @@ func (m *Model) learnCreate(s State, p *Prediction, o *Observation) State {
 	rec := e.newENI(id, "")
 	if v := o.Created; v != nil {
 		rec.MAC = v.MACAddress
-		if rec.IP == "" && e.vsw != nil {
-			rec.IP = v.PrivateIPAddress // checked by Check; learned either way
+		if e.vsw != nil {
+			rec = learnChosen(followShown(rec, v), v) // checked by Check; learned either way
 		}
 	}
 	if e.pending != nil {
@@ -64,9 +66,12 @@ func (m *Model) learnCreate(s State, p *Prediction, o *Observation) State {
 	case !s.Issued(id):
 		s = s.addENI(rec) // new; an ID seen before is a replay, of an ENI that may be gone by now
 	}
-	if e.token != "" {
+	if e.token != "" && !(p.Winner != nil && p.Winner.Rank == m.idemRank) {
 		s = m.learnToken(s, &e, id)
 	}
+	// a target that created where the token's other parameters were due to
+	// be refused (idem.mismatch) is taken to keep the token's first record:
+	// a replay of the first request must still return the first ENI
 	return s
 }
 
@@ -80,14 +85,11 @@ func (m *Model) learnListing(s State, p *Prediction, o *Observation) State {
 		if !ok || rec.Owner != e.owner {
 			continue
 		}
-		updated := rec
-		if updated.IP == "" {
-			updated.IP = v.PrivateIPAddress
-		}
+		updated := learnChosen(rec, &v)
 		if updated.MAC == "" {
 			updated.MAC = v.MACAddress
 		}
-		if updated != rec {
+		if updated.IP != rec.IP || updated.MAC != rec.MAC || updated.More != rec.More {
 			s = s.replace(rec, updated)
 		}
 	}
@@ -157,7 +159,9 @@ func (s State) settle(owner, region string, listed []ENIView) State {
 			sg = v.SecurityGroupIDs[0]
 		}
 		s = s.addENI(eniRec{ENI: ENI{ID: v.NetworkInterfaceID, VSwitch: v.VSwitchID, SecurityGroup: sg, IP: v.PrivateIPAddress,
-			MAC: v.MACAddress, Name: v.NetworkInterfaceName, Description: v.Description}, Owner: owner, Region: region, VPC: v.VpcID, Zone: v.ZoneID})
+			MAC: v.MACAddress, Name: v.NetworkInterfaceName, Description: v.Description}, Owner: owner, Region: region, VPC: v.VpcID, Zone: v.ZoneID,
+			More: &eniMore{Groups: slices.Clone(v.SecurityGroupIDs), Secondary: v.SecondaryIPs, SecondaryN: len(v.SecondaryIPs),
+				IPv6: v.IPv6s, IPv6N: len(v.IPv6s), Tags: v.Tags, ResourceGroup: v.ResourceGroupID, Type: v.Type, TrafficMode: v.TrafficMode}})
 	}
 	return s
 }

@@ -73,4 +73,20 @@ type ENIView struct {
 	SecurityGroupIDs     []string
 	NetworkInterfaceName string
 	Description          string
+
+	// The fields of the newest bodies (API-FACTS §3a).
+	Type            string   // Secondary or Trunk
+	SecondaryIPs    []string // the PrivateIpSets entries that are not Primary
+	IPv6s           []string // Ipv6Sets
+	Tags            []Tag
+	ResourceGroupID string
+	OwnerID         string
+	TrafficMode     string // NetworkInterfaceTrafficMode
+	QueueNumber     int
+	QueuePairNumber int
+	SourceDestCheck bool
+	DeleteOnRelease bool
+	// Missing lists the list maps (spec Responses.ENILists) the body left
+	// out, empty ones included: clients such as Terraform need each.
+	Missing []string
 }

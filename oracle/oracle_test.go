@@ -1,6 +1,7 @@
 package oracle_test
 
 import (
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -148,31 +149,55 @@ func stateless(kv ...string) func(testing.TB, *oracle.Model) (oracle.State, *ora
 	}
 }
 
-// TestEveryReachableRuleHasAnOraclePath fails when a rule of the spec data
-// cannot be reached through the oracle, or a case here is stale.
+// TestEveryReachableRuleHasAnOraclePath fails when a rule of a profile's
+// data cannot be reached through the oracle, or a case here is stale.
 func TestEveryReachableRuleHasAnOraclePath(t *testing.T) {
-	m := model(t)
-	for _, r := range spec.Default().Rules {
-		if !r.Reachable() {
-			continue
+	used := map[string]bool{}
+	for _, name := range spec.Names() {
+		prof := spec.Must(name)
+		m, err := oracle.NewModel(prof)
+		if err != nil {
+			t.Fatal(err)
 		}
-		t.Run(r.ID, func(t *testing.T) {
-			mk, ok := ruleCases[r.ID]
-			if !ok {
-				t.Fatalf("no case triggers rule %s", r.ID)
+		cases := casesOf(name)
+		for _, r := range prof.Rules {
+			if !r.Reachable() {
+				continue
 			}
-			s, req := mk(t, m)
-			p := m.Predict(&s, req)
-			if p.Winner != r || len(p.Violated) != 1 {
-				t.Fatalf("want exactly %s, predicted winner %v, violated %v", r.ID, p.Winner, ids(p.Violated))
-			}
-		})
+			t.Run(name+"/"+r.ID, func(t *testing.T) {
+				mk, ok := cases[r.ID]
+				if !ok {
+					t.Fatalf("no case triggers rule %s", r.ID)
+				}
+				used[r.ID] = true
+				s, req := mk(t, m)
+				p := m.Predict(&s, req)
+				if p.Winner != r || len(p.Violated) != 1 {
+					t.Fatalf("want exactly %s, predicted winner %v, violated %v", r.ID, p.Winner, ids(p.Violated))
+				}
+			})
+		}
+	}
+	for id := range casesOf(spec.CurrentProfile) {
+		if !used[id] {
+			t.Errorf("case %s names no reachable rule of any profile", id)
+		}
 	}
 	for id := range ruleCases {
-		if r := spec.Default().Rule(id); r == nil || !r.Reachable() {
-			t.Errorf("case %s names no reachable rule", id)
+		if !used[id] {
+			t.Errorf("case %s names no reachable rule of any profile", id)
 		}
 	}
+}
+
+// casesOf returns the cases for a profile: the base's, with the current
+// profile's added and changed.
+func casesOf(profile string) map[string]func(t testing.TB, m *oracle.Model) (oracle.State, *oracle.Request) {
+	out := maps.Clone(ruleCases)
+	if profile == spec.CurrentProfile {
+		maps.Copy(out, currentCases)
+	}
+	return out
 }
 
 func ids(rules []*spec.Rule) []string {

@@ -13,18 +13,25 @@ import (
 // State and a Request. A Model is immutable and safe for concurrent use.
 type Model struct {
 	Spec     *spec.Profile
-	rules    []boundRule                   // reachable rules by rank, with their checks
-	byAction map[*spec.Action][]boundRule  // the rules that apply to each action
-	unknown  []boundRule                   // the rules that apply to any action: for an unknown one
-	accepts  map[*spec.Action]*[nKeys]bool // which of the cached parameter names each action accepts
+	rules    []boundRule                          // reachable rules by rank, with their checks
+	byAction map[*spec.Action][]boundRule         // the rules that apply to each action
+	unknown  []boundRule                          // the rules that apply to any action: for an unknown one
+	accepts  map[*spec.Action]*[nKeys]bool        // which of the cached parameter names each action accepts
+	bits     map[*spec.Action]map[*spec.Param]int // each action's parameter bits (present.go)
+	keyBits  map[*spec.Action]*[nKeys]int         // the bit of each cached name's parameter, -1 for none
 	// ranks of the rules whose position matters to Next
 	nonceRank, idemRank int
+	// enterprise: the profile has a rule of its own for enterprise groups'
+	// capacity, so the basic one leaves them alone
+	enterprise bool
 }
 
 type boundRule struct {
 	*spec.Rule
 	check
-	params []*spec.Param // the rule's parameters in the action it is bound for
+	params   []*spec.Param // the rule's parameters in the action it is bound for
+	mask     paramBits     // their bits (present.go)
+	skipless bool          // the rule fires only with one of them given
 }
 
 // NewModel binds every reachable rule of p to the code that checks it. It
@@ -48,15 +55,22 @@ func NewModel(p *spec.Profile) (*Model, error) {
 			m.nonceRank = r.Rank
 		case "token-mismatch":
 			m.idemRank = r.Rank
+		case "enterprise-capacity":
+			m.enterprise = true
 		}
 	}
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("oracle: no check implements %s", strings.Join(missing, ", "))
 	}
 	m.byAction, m.accepts = map[*spec.Action][]boundRule{}, map[*spec.Action]*[nKeys]bool{}
+	missing = nil
+	m.bits, m.keyBits = map[*spec.Action]map[*spec.Param]int{}, map[*spec.Action]*[nKeys]int{}
 	for _, a := range p.Actions {
 		acc := acceptsKeys(a)
 		m.accepts[a] = &acc
+		m.bits[a] = bitsOf(a)
+		kb := keyBitsOf(a, m.bits[a])
+		m.keyBits[a] = &kb
 	}
 	for _, br := range m.rules {
 		for _, a := range p.Actions {
@@ -68,12 +82,19 @@ func NewModel(p *spec.Profile) (*Model, error) {
 						bound.params = append(bound.params, prm)
 					}
 				}
+				if err := checkKindData(&bound); err != nil {
+					missing = append(missing, err.Error())
+				}
+				bound.mask, bound.skipless = maskOf(m.bits[a], &bound)
 				m.byAction[a] = append(m.byAction[a], bound)
 			}
 		}
 		if len(br.Actions) == 0 {
 			m.unknown = append(m.unknown, br)
 		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("oracle: %s", strings.Join(missing, "; "))
 	}
 	return m, nil
 }
@@ -158,6 +179,9 @@ func (m *Model) predict(s *State, r *Request, remembered bool) Prediction {
 	}
 	for i := range rules {
 		br := &rules[i]
+		if br.skipless && !br.mask.meets(e.present) {
+			continue // none of its parameters is given: it cannot fire
+		}
 		v := e.run(br)
 		switch v.hit {
 		case yes:
@@ -246,11 +270,15 @@ type eval struct {
 	token   string // ClientToken of a create, "" when absent
 	hash    string // requestHash, computed on first use
 
-	v           [nKeys]string // the values of the parameters the checks read most (see scan)
-	unsupported string        // a parameter the action does not accept, if any
-	replay      *tokenRec     // an idempotent replay (same token, same parameters)
-	pending     *tokenRec     // the same, but the first create's outcome is unknown
-	readState   bool          // a check has read the lane's mutable state
+	v           [nKeys]string    // the values of the parameters the checks read most (see scan)
+	items       []item           // the items of list parameters, by parameter and index (see scan)
+	present     paramBits        // the action's parameters the request gives (present.go)
+	groups      []string         // the security groups a create names in either form, when it has list items (else SecurityGroupId alone: see eachGroup)
+	sgs         []*SecurityGroup // each of groups visible to the owner in the region, else nil
+	unsupported string           // a parameter the action does not accept, if any
+	replay      *tokenRec        // an idempotent replay (same token, same parameters)
+	pending     *tokenRec        // the same, but the first create's outcome is unknown
+	readState   bool             // a check has read the lane's mutable state
 
 	tokOrd      int64 // the account's tokens learned so far: the new token's Ord
 	forgettable bool  // the token is recorded, but a target may have forgotten it
@@ -276,8 +304,20 @@ func (m *Model) newEval(s *State, r *Request) eval {
 	if sw := s.ix.vsws[e.v[kVSwitchID]]; sw != nil && sw.vpc.Owner == e.owner && sw.vpc.Region == e.region.ID {
 		e.vsw = sw
 	}
-	if g := s.ix.sgs[e.v[kSecurityGroupID]]; g != nil && g.Owner == e.owner && g.Region == e.region.ID {
-		e.sg = g
+	visible := func(id string) *SecurityGroup {
+		if g := s.ix.sgs[id]; g != nil && g.Owner == e.owner && g.Region == e.region.ID {
+			return g
+		}
+		return nil
+	}
+	e.sg = visible(e.v[kSecurityGroupID])
+	if len(e.items) > 0 { // groups in the list form too: the usual one-group request allocates nothing
+		if e.groups = e.groupIDs(); len(e.groups) > 0 {
+			e.sg = visible(e.groups[0])
+		}
+		for _, id := range e.groups {
+			e.sgs = append(e.sgs, visible(id))
+		}
 	}
 	if a, err := netip.ParseAddr(e.v[kPrimaryIP]); err == nil && a.Is4() {
 		e.ip = a
@@ -292,7 +332,7 @@ func (m *Model) newEval(s *State, r *Request) eval {
 // compares, computing it once.
 func (e *eval) requestHash() string {
 	if e.hash == "" {
-		e.hash = requestHash(e.action, e.r)
+		e.hash = requestHash(e.action, e.r, e.items)
 	}
 	return e.hash
 }
@@ -330,17 +370,26 @@ func parseTime(layout, v string) (time.Time, bool) {
 
 // requestHash is the canonical form of the parameters idempotency compares
 // (decision token-scope).
-func requestHash(a *spec.Action, r *Request) string {
+// List items come sorted (scan), by parameter and index.
+func requestHash(a *spec.Action, r *Request, items []item) string {
 	var b strings.Builder
+	write := func(name, v string) {
+		b.WriteString(name)
+		b.WriteByte('=')
+		b.WriteString(v)
+		b.WriteByte(0)
+	}
 	for _, p := range a.Params {
-		if p.Gateway || p.Name == "ClientToken" {
+		if p.Gateway || p.Name == "ClientToken" || p.List() {
 			continue
 		}
 		if v, ok := r.Param(p.Name); ok {
-			b.WriteString(p.Name)
-			b.WriteByte('=')
-			b.WriteString(v)
-			b.WriteByte(0)
+			write(p.Name, v)
+		}
+	}
+	for _, it := range items {
+		if it.value != "" {
+			write(it.p.Item(it.index), it.value)
 		}
 	}
 	return b.String()

@@ -16,18 +16,28 @@ import (
 // These properties check the oracle against itself, on cases from package
 // generators simulated with the oracle as the server (target.Simulate).
 
-func newSim(t interface{ Fatal(...any) }, w *oracle.World) *target.Simulator {
-	x, err := target.NewSimulator(w, spec.Default(), now)
+func newSim(t interface{ Fatal(...any) }, w *oracle.World, p *spec.Profile) *target.Simulator {
+	x, err := target.NewSimulator(w, p, now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return x
 }
 
+// profiles runs a test on every embedded profile: the meta-tests hold for
+// each.
+func profiles(t *testing.T, test func(t *testing.T, p *spec.Profile)) {
+	for _, name := range spec.Names() {
+		t.Run(name, func(t *testing.T) { test(t, spec.Must(name)) })
+	}
+}
+
 // A request that is valid in a state is predicted to succeed, in any world.
-func TestPropValidIsSuccess(t *testing.T) {
+func TestPropValidIsSuccess(t *testing.T) { profiles(t, testPropValidIsSuccess) }
+
+func testPropValidIsSuccess(t *testing.T, prof *spec.Profile) {
 	rapid.Check(t, func(t *rapid.T) {
-		x := newSim(t, generators.Worlds().Draw(t, "world"))
+		x := newSim(t, generators.Worlds().Draw(t, "world"), prof)
 		g, err := x.Env.Valid()
 		if err != nil {
 			t.Skip(err)
@@ -40,17 +50,19 @@ func TestPropValidIsSuccess(t *testing.T) {
 }
 
 // Breaking exactly one rule yields exactly that rule's code and status.
-func TestPropOneRuleOneCode(t *testing.T) {
-	x := newSim(t, world.Default())
+func TestPropOneRuleOneCode(t *testing.T) { profiles(t, testPropOneRuleOneCode) }
+
+func testPropOneRuleOneCode(t *testing.T, prof *spec.Profile) {
+	x := newSim(t, world.Default(), prof)
 	rapid.Check(t, func(t *rapid.T) {
-		id := rapid.SampledFrom(generators.Covered()).Draw(t, "rule")
+		id := rapid.SampledFrom(generators.Covered(prof)).Draw(t, "rule")
 		g, err := x.Env.ForRule(id)
 		if err != nil {
 			t.Fatal(err)
 		}
 		steps, _ := x.Run(g.Draw(t, "case"))
 		probe := steps[len(steps)-1]
-		r := spec.Default().Rule(id)
+		r := prof.Rule(id)
 		if o := probe.Observed; probe.Prediction.Winner != r || o.Code != r.Code || o.Status != r.HTTP || len(probe.Prediction.Violated) != 1 {
 			t.Fatalf("want %s (HTTP %d), the model answers %s (HTTP %d), violated %d rules", r.Code, r.HTTP, o.Code, o.Status, len(probe.Prediction.Violated))
 		}
@@ -58,8 +70,10 @@ func TestPropOneRuleOneCode(t *testing.T) {
 }
 
 // Predict, Answer, Check and Next never change the state they are given.
-func TestPropStateIsNeverMutated(t *testing.T) {
-	x := newSim(t, world.Default())
+func TestPropStateIsNeverMutated(t *testing.T) { profiles(t, testPropStateIsNeverMutated) }
+
+func testPropStateIsNeverMutated(t *testing.T, prof *spec.Profile) {
+	x := newSim(t, world.Default(), prof)
 	g, _ := x.Env.AnyRule()
 	rapid.Check(t, func(t *rapid.T) {
 		_, s := x.Run(g.Draw(t, "earlier case")) // a state with some history
@@ -77,8 +91,10 @@ func TestPropStateIsNeverMutated(t *testing.T) {
 
 // Replaying a ClientToken with identical parameters predicts the same ID
 // and leaves the quota (and everything else) unchanged.
-func TestPropReplayIsIdempotent(t *testing.T) {
-	x := newSim(t, world.Default())
+func TestPropReplayIsIdempotent(t *testing.T) { profiles(t, testPropReplayIsIdempotent) }
+
+func testPropReplayIsIdempotent(t *testing.T, prof *spec.Profile) {
+	x := newSim(t, world.Default(), prof)
 	g, err := x.Env.Replay()
 	if err != nil {
 		t.Fatal(err)
@@ -105,13 +121,15 @@ func noTokens(dump string) string {
 
 // With a quota of q, q creates succeed and the (q+1)-th is
 // MaxEniCountExceeded.
-func TestPropQuotaPlusOne(t *testing.T) {
+func TestPropQuotaPlusOne(t *testing.T) { profiles(t, testPropQuotaPlusOne) }
+
+func testPropQuotaPlusOne(t *testing.T, prof *spec.Profile) {
 	rapid.Check(t, func(t *rapid.T) {
 		q := rapid.IntRange(0, 8).Draw(t, "quota")
 		w := world.Default()
 		i := slices.IndexFunc(w.Accounts, func(a oracle.Account) bool { return a.AccessKeyID == "small" })
 		w.Accounts[i].ENIQuota = map[string]int{"cn-hangzhou": q}
-		x := newSim(t, w)
+		x := newSim(t, w, prof)
 		create := generators.Step{Action: "CreateNetworkInterface", Key: "small",
 			Params: map[string]string{"RegionId": "cn-hangzhou", "VSwitchId": "vsw-bp1small", "SecurityGroupId": "sg-bp1small"}}
 		var c generators.Case

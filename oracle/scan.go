@@ -78,15 +78,51 @@ func keyOf(name string) (key, bool) {
 // notes a parameter the action does not accept.
 func (e *eval) scan() {
 	accepts := e.m.accepts[e.action] // nil for an unknown action, which accepts nothing
+	keyBits, bits := e.m.keyBits[e.action], e.m.bits[e.action]
 	for name, v := range e.r.Params {
 		k, ok := keyOf(name)
 		if ok {
 			e.v[k] = v
 		}
-		if e.action != nil && (e.unsupported == "" || name < e.unsupported) && !(ok && accepts[k] || !ok && e.action.Accepts(name)) {
+		if e.action == nil {
+			continue
+		}
+		var prm *spec.Param
+		if !ok {
+			prm = e.action.Param(name)
+		}
+		if v != "" {
+			e.mark(ok, k, keyBits, prm, bits)
+		}
+		if prm != nil && prm.List() {
+			if _, idx := e.action.Item(name); idx > 0 {
+				if e.items == nil {
+					e.items = make([]item, 0, min(len(e.r.Params), 16)) // one allocation for the usual lists
+				}
+				e.items = append(e.items, item{p: prm, index: idx, value: v})
+			}
+		}
+		if (e.unsupported == "" || name < e.unsupported) && !(ok && accepts[k] || !ok && (prm != nil || e.action.Accepts(name))) {
 			e.unsupported = name // the first by name, so that the message does not depend on map order
 		}
 	}
+	if len(e.items) > 1 {
+		e.sortItems()
+	}
+}
+
+// keyBitsOf precomputes, for each cached name, the bit of the action's
+// parameter of that name, or -1.
+func keyBitsOf(a *spec.Action, bits map[*spec.Param]int) (out [nKeys]int) {
+	for k, name := range keyNames {
+		out[k] = -1
+		if p := a.Param(name); p != nil {
+			if i, ok := bits[p]; ok {
+				out[k] = i
+			}
+		}
+	}
+	return out
 }
 
 // acceptsKeys precomputes, for each action, which cached names it accepts.
@@ -95,6 +131,19 @@ func acceptsKeys(a *spec.Action) (out [nKeys]bool) {
 		out[k] = a.Accepts(name)
 	}
 	return out
+}
+
+// mark sets the bit of a given parameter: a cached name's, or prm's.
+func (e *eval) mark(cached bool, k key, keyBits *[nKeys]int, prm *spec.Param, bits map[*spec.Param]int) {
+	if cached {
+		if i := keyBits[k]; i >= 0 {
+			e.present.set(i)
+		}
+		return
+	}
+	if i, ok := bits[prm]; ok && prm != nil {
+		e.present.set(i)
+	}
 }
 
 // param is Request.Param, through the cache.

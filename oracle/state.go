@@ -47,6 +47,9 @@ type eniRec struct {
 	// Maybe: the ENI may not exist; its create (placeholder ID) or its
 	// delete (real ID) was never observed.
 	Maybe bool
+	// More holds the fields of the current profile (eni.go); nil for an
+	// ENI that has none (the world's, a 2018 create).
+	More *eniMore
 }
 
 // index is the immutable, looked-up form of a World.
@@ -58,12 +61,14 @@ type index struct {
 	vpcs     map[string]*VPC
 	vsws     map[string]*vswInfo
 	sgs      map[string]*SecurityGroup
+	rgs      map[string]*ResourceGroup
 }
 
 type vswInfo struct {
 	*VSwitch
 	vpc    *VPC
 	net    netip.Prefix
+	net6   netip.Prefix // invalid when IPv6 is not turned on
 	usable int
 }
 
@@ -113,9 +118,16 @@ func newIndex(w *World) *index {
 		sw := &w.VSwitches[i]
 		net := netip.MustParsePrefix(sw.CIDR)
 		ix.vsws[sw.ID] = &vswInfo{VSwitch: sw, vpc: ix.vpcs[sw.VPC], net: net, usable: usableCount(net)}
+		if sw.IPv6CIDR != "" {
+			ix.vsws[sw.ID].net6 = netip.MustParsePrefix(sw.IPv6CIDR)
+		}
 	}
 	for i := range w.SecurityGroups {
 		ix.sgs[w.SecurityGroups[i].ID] = &w.SecurityGroups[i]
+	}
+	ix.rgs = map[string]*ResourceGroup{}
+	for i := range w.ResourceGroups {
+		ix.rgs[w.ResourceGroups[i].ID] = &w.ResourceGroups[i]
 	}
 	return ix
 }
@@ -144,8 +156,11 @@ func (s State) quota(owner, region string) int {
 }
 
 func capacity(g *SecurityGroup) int {
-	if g.Capacity > 0 {
+	switch {
+	case g.Capacity > 0:
 		return g.Capacity
+	case g.Enterprise():
+		return DefaultEnterpriseSGCapacity
 	}
 	return DefaultSGCapacity
 }
@@ -157,6 +172,7 @@ func sgKey(sg string) pkey               { return pkey{"sg\x00", sg} }
 func vswKey(vsw string) pkey             { return pkey{"vsw\x00", vsw} }
 func unknownIPKey(vsw string) pkey       { return pkey{"unk\x00", vsw} }
 func ipKey(vsw, ip string) pkey          { return pkey{vsw, "\x00", ip} }
+func unknownIP6Key(vsw string) pkey      { return pkey{"unk6\x00", vsw} }
 
 // LaneOf names the partition of state that requests of owner in region read
 // and write. Requests in different lanes never affect each other's outcomes.
@@ -197,24 +213,45 @@ func (s State) removeENI(e eniRec) State {
 	return s.count(e, -1)
 }
 
-// count moves the counters and the address map of e by d (+1 or -1).
+// count moves the counters and the address map of e by d (+1 or -1): the
+// owner's quota by one ENI; the vSwitch's pool and each of its security
+// groups by its IPv4 addresses (decision capacity-counts-ips); and the
+// addresses it holds, those not known yet as unknown ones.
 func (s State) count(e eniRec, d int) State {
 	lo := d
 	if e.Maybe {
 		lo = 0
 	}
-	switch {
-	case e.IP == "":
-		s.counts = addSpan(s.counts, unknownIPKey(e.VSwitch), lo, d)
-	case d > 0:
-		s.ips = s.hold(ipKey(e.VSwitch, e.IP), e.ID)
-	default:
-		s.ips = s.release(ipKey(e.VSwitch, e.IP), e.ID)
+	m := e.more()
+	unknown, unknown6 := m.SecondaryN-len(m.Secondary), m.IPv6N-len(m.IPv6)
+	if e.IP == "" {
+		unknown++
+	} else {
+		s.ips = s.holdOrRelease(ipKey(e.VSwitch, e.IP), e.ID, d)
 	}
-	for _, k := range []pkey{quotaKey(e.Owner, e.Region), sgKey(e.SecurityGroup), vswKey(e.VSwitch)} {
-		s.counts = addSpan(s.counts, k, lo, d)
+	for _, a := range append(slices.Clone(m.Secondary), m.IPv6...) {
+		s.ips = s.holdOrRelease(ipKey(e.VSwitch, a), e.ID, d)
+	}
+	if unknown > 0 {
+		s.counts = addSpan(s.counts, unknownIPKey(e.VSwitch), lo*unknown, d*unknown)
+	}
+	if unknown6 > 0 {
+		s.counts = addSpan(s.counts, unknownIP6Key(e.VSwitch), lo*unknown6, d*unknown6)
+	}
+	n := e.ipv4Count()
+	s.counts = addSpan(s.counts, quotaKey(e.Owner, e.Region), lo, d)
+	s.counts = addSpan(s.counts, vswKey(e.VSwitch), lo*n, d*n)
+	for _, g := range m.Groups {
+		s.counts = addSpan(s.counts, sgKey(g), lo*n, d*n)
 	}
 	return s
+}
+
+func (s State) holdOrRelease(k pkey, id string, d int) pmap[[]string] {
+	if d > 0 {
+		return s.hold(k, id)
+	}
+	return s.release(k, id)
 }
 
 // doubt counts one more (d = +1) or one fewer (-1) delete of an ENI whose

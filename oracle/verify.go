@@ -2,7 +2,6 @@ package oracle
 
 import (
 	"fmt"
-	"net/netip"
 	"regexp"
 	"slices"
 	"strconv"
@@ -394,56 +393,5 @@ func (c *checker) created() {
 	if v := c.o.Created; v != nil && c.p.Replay == "" {
 		want := c.p.ev.newENI(id, "") // the MAC is the server's choice: only its form is checked
 		c.eniFields(want, *v, c.p.ev.ip.IsValid(), spec.AspectENIFields)
-	}
-}
-
-// eniFields compares how a response shows an ENI with what the model knows
-// of it, counting differences against row. ipKnown says whether want.IP is
-// certain; if not, the shown address only has to be one the ENI could have
-// been given.
-func (c *checker) eniFields(want eniRec, got ENIView, ipKnown bool, row string) {
-	c.judged(row)
-	exp := c.m.view(c.s, want)
-	pairs := [][3]string{
-		{"Status", exp.Status, got.Status}, {"VpcId", exp.VpcID, got.VpcID}, {"VSwitchId", exp.VSwitchID, got.VSwitchID},
-		{"ZoneId", exp.ZoneID, got.ZoneID}, {"NetworkInterfaceName", exp.NetworkInterfaceName, got.NetworkInterfaceName},
-		{"Description", exp.Description, got.Description},
-		{"SecurityGroupIds", fmt.Sprint(exp.SecurityGroupIDs), fmt.Sprint(got.SecurityGroupIDs)},
-	}
-	if want.MAC != "" {
-		pairs = append(pairs, [3]string{"MacAddress", want.MAC, got.MACAddress})
-	}
-	if ipKnown {
-		pairs = append(pairs, [3]string{"PrivateIpAddress", want.IP, got.PrivateIPAddress})
-	}
-	for _, f := range pairs {
-		if f[1] != f[2] {
-			c.hard(row, f[0], strconv.Quote(f[1]), strconv.Quote(f[2]), "wrong "+f[0], "ENI "+want.ID+" is shown with the wrong "+f[0])
-		}
-	}
-	if !c.m.Spec.MACValid(got.MACAddress) {
-		c.hard(row, "MacAddress", c.m.Spec.Responses.MACPattern, strconv.Quote(got.MACAddress), "malformed MacAddress", "the MAC address is malformed")
-	}
-	if !ipKnown {
-		c.chosenIP(want, got.PrivateIPAddress)
-	}
-}
-
-// chosenIP checks an address the server chose: inside the vSwitch, not
-// reserved, and free before this ENI took it (an ENI that may be gone, or
-// may never have been made, does not count as holding it).
-func (c *checker) chosenIP(e eniRec, ip string) {
-	sw := c.s.ix.vsws[e.VSwitch]
-	if sw == nil {
-		return
-	}
-	c.judged(spec.AspectChosenIP)
-	a, err := netip.ParseAddr(ip)
-	switch {
-	case err != nil || !sw.net.Contains(a) || reserved(sw.net, a):
-		c.hard(spec.AspectChosenIP, "PrivateIpAddress", "a usable address of "+sw.CIDR, strconv.Quote(ip), "outside the vSwitch or reserved",
-			"the chosen address is outside the vSwitch or reserved")
-	case c.s.holds(ipKey(e.VSwitch, ip), e.ID) == yes:
-		c.hard(spec.AspectChosenIP, "PrivateIpAddress", "a free address", ip, "in use", "the chosen address is already in use")
 	}
 }

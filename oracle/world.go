@@ -17,6 +17,7 @@ type World struct {
 	VPCs           []VPC           `json:"vpcs" yaml:"vpcs"`
 	VSwitches      []VSwitch       `json:"vswitches" yaml:"vswitches"`
 	SecurityGroups []SecurityGroup `json:"security_groups" yaml:"security_groups"`
+	ResourceGroups []ResourceGroup `json:"resource_groups,omitempty" yaml:"resource_groups,omitempty"`
 	ENIs           []ENI           `json:"enis,omitempty" yaml:"enis,omitempty"`
 }
 
@@ -37,6 +38,12 @@ type Account struct {
 	ENIQuota       map[string]int `json:"eni_quota,omitempty" yaml:"eni_quota,omitempty"` // main: per-region override
 	Expired        bool           `json:"expired,omitempty" yaml:"expired,omitempty"`     // the account is gone or its AK expired
 	Disabled       bool           `json:"disabled,omitempty" yaml:"disabled,omitempty"`   // the AccessKey is disabled
+	// GroupsPerENI (main): how many security groups one ENI may join; 0:
+	// the documented default, DefaultGroupsPerENI.
+	GroupsPerENI int `json:"groups_per_eni,omitempty" yaml:"groups_per_eni,omitempty"`
+	// TagQuota (main): how many tags one resource may carry; 0: the
+	// documented default, DefaultTagQuota.
+	TagQuota int `json:"tag_quota,omitempty" yaml:"tag_quota,omitempty"`
 }
 
 // Owner is the UID of the main account whose resources the key acts on.
@@ -70,16 +77,25 @@ type VSwitch struct {
 	Zone    string   `json:"zone" yaml:"zone"`
 	CIDR    string   `json:"cidr" yaml:"cidr"`
 	UsedIPs []string `json:"used_ips,omitempty" yaml:"used_ips,omitempty"`
+	// IPv6CIDR is the vSwitch's IPv6 network (a /64); "" when IPv6 is not
+	// turned on.
+	IPv6CIDR string `json:"ipv6_cidr,omitempty" yaml:"ipv6_cidr,omitempty"`
 }
 
 // SecurityGroup is a VPC security group, or a classic one when VPC is empty.
+// Type is "normal" (a basic group, the default when empty) or "enterprise"
+// (an advanced group); Capacity is how many private IPs it holds.
 type SecurityGroup struct {
 	ID       string `json:"id" yaml:"id"`
 	Region   string `json:"region" yaml:"region"`
 	VPC      string `json:"vpc,omitempty" yaml:"vpc,omitempty"`
 	Owner    string `json:"owner" yaml:"owner"`
-	Capacity int    `json:"capacity,omitempty" yaml:"capacity,omitempty"` // 0: the documented default, 2000
+	Type     string `json:"type,omitempty" yaml:"type,omitempty"`
+	Capacity int    `json:"capacity,omitempty" yaml:"capacity,omitempty"` // 0: the documented default of its type
 }
+
+// Enterprise reports whether the group is an advanced (enterprise) one.
+func (g *SecurityGroup) Enterprise() bool { return g.Type == "enterprise" }
 
 // ENI is a network interface that exists before the run.
 type ENI struct {
@@ -94,8 +110,11 @@ type ENI struct {
 
 // The documented defaults.
 const (
-	DefaultENIQuota   = 100  // ENIs per account per region (2018 doc)
-	DefaultSGCapacity = 2000 // private IPs per basic security group (Limits.md)
+	DefaultENIQuota             = 100   // ENIs per account per region (2018 doc)
+	DefaultSGCapacity           = 2000  // private IPs per basic security group (Limits.md 2021)
+	DefaultEnterpriseSGCapacity = 65536 // private IPs per advanced (enterprise) security group (Limits.md 2021)
+	DefaultGroupsPerENI         = 5     // security groups an ENI may join (Limits.md: 5, raised by ticket to 10 or 16)
+	DefaultTagQuota             = 20    // tags per resource (CreateNetworkInterface: Tag.N, N from 1 to 20)
 )
 
 // FieldError is one problem in a world, located by a path such as
@@ -117,6 +136,7 @@ func (w *World) Validate() []FieldError {
 	v.vpcs()
 	v.vswitches()
 	v.securityGroups()
+	v.resourceGroups()
 	v.enis()
 	return v.errs
 }
@@ -176,6 +196,12 @@ func (v *validator) accounts() {
 		case "main":
 			if first := v.firstMain(a.UID); first != i && (a.ENIQuota != nil || a.RAMUnsupported != nil) {
 				v.bad(p+".uid", "eni_quota and ram_unsupported belong to the account: set them on accounts[%d], its first key", first)
+			}
+			if a.GroupsPerENI < 0 || a.TagQuota < 0 {
+				v.bad(p+".groups_per_eni", "groups_per_eni and tag_quota must be ≥ 0")
+			}
+			if first := v.firstMain(a.UID); first != i && (a.GroupsPerENI != 0 || a.TagQuota != 0) {
+				v.bad(p+".uid", "groups_per_eni and tag_quota belong to the account: set them on accounts[%d], its first key", first)
 			}
 			for r, q := range a.ENIQuota {
 				if q < 0 || v.region(r) == nil {
@@ -294,6 +320,7 @@ func (v *validator) vswitches() {
 			}
 		}
 		nets = append(nets, placed{pf, s.VPC, i})
+		v.ipv6(p, s.IPv6CIDR)
 		for j, ip := range s.UsedIPs {
 			if msg := usable(pf, ip); msg != "" {
 				v.bad(fmt.Sprintf("%s.used_ips[%d]", p, j), "%s", msg)
@@ -328,6 +355,9 @@ func (v *validator) securityGroups() {
 		v.owner(p+".owner", g.Owner)
 		if g.Capacity < 0 {
 			v.bad(p+".capacity", "must be ≥ 0")
+		}
+		if g.Type != "" && g.Type != "normal" && g.Type != "enterprise" {
+			v.bad(p+".type", "%q is not normal or enterprise", g.Type)
 		}
 		if g.VPC == "" {
 			continue

@@ -56,24 +56,54 @@ func (p *Profile) MACValid(mac string) bool { return p.mac.MatchString(mac) }
 func (p *Profile) ContentType(format string) string { return p.Responses.ContentTypes[format] }
 
 // Param returns the parameter that accepts the wire name, or nil. For a
-// RepeatList X.N it accepts "X.N" and X.1 … X.max_items.
+// RepeatList it accepts its table name ("X.N", "Tag.N.Key") and the items
+// X.1 … X.max_items; a refused parameter (Unsupported) is never returned.
 func (a *Action) Param(name string) *Param {
-	if p := a.paramByName[name]; p != nil && p.Type != "RepeatList" {
+	if p := a.paramByName[name]; p != nil && p.Unsupported == "" && (!p.List() || strings.Contains(name, ".N")) {
+		return p // a plain parameter, or a list's own table name
+	}
+	if it, ok := a.items[name]; ok {
+		return it.p // X.1 … X.max_items: precomputed, since Param is on every prediction's path
+	}
+	return nil // the bare X of a RepeatList, or an index out of range, is not a parameter (decision repeat-list)
+}
+
+// itemRef is a list item's parameter and index.
+type itemRef struct {
+	p     *Param
+	index int
+}
+
+// Item returns the list parameter and index of a list item's wire name
+// ("Tag.3.Key" → Tag.N.Key, 3), or nil and 0.
+func (a *Action) Item(name string) (*Param, int) {
+	it := a.items[name]
+	return it.p, it.index
+}
+
+// Refused returns the table entry of a parameter the profile refuses on
+// purpose, with its reason, or nil.
+func (a *Action) Refused(name string) *Param {
+	if p := a.paramByName[name]; p != nil && p.Unsupported != "" {
 		return p
 	}
-	base, idx, ok := splitIndex(name)
-	if !ok {
-		if p := a.paramByName[strings.TrimSuffix(name, ".N")]; strings.HasSuffix(name, ".N") && p != nil && p.Type == "RepeatList" {
-			return p // the table's own name, X.N
+	if pattern, _, ok := listPattern(name); ok {
+		if p := a.paramByName[pattern]; p != nil && p.Unsupported != "" {
+			return p
 		}
-		return nil // the bare X of a RepeatList is not a parameter (decision repeat-list)
 	}
-	p := a.paramByName[base]
-	if p == nil || p.Type != "RepeatList" || idx < 1 || idx > p.MaxItems {
-		return nil
-	}
-	return p
+	return nil
 }
+
+// ItemIndex returns the index of a list item's wire name ("Tag.3.Key" → 3),
+// 0 when the name is not one.
+func ItemIndex(name string) int {
+	_, idx, _ := listPattern(name)
+	return idx
+}
+
+// Lists returns the action's supported RepeatList parameters.
+func (a *Action) Lists() []*Param { return a.lists }
 
 // Accepts reports whether name may appear in a request for the action: a
 // common parameter or one of the action's own (decision
@@ -94,15 +124,25 @@ func (a *Action) Required() []*Param {
 	return out
 }
 
-// splitIndex splits "X.3" into ("X", 3).
-func splitIndex(name string) (string, int, bool) {
-	dot := strings.LastIndexByte(name, '.')
-	if dot <= 0 {
-		return "", 0, false
+// listPattern turns the wire name of a list item into its table name and
+// index: "Tag.3.Key" → ("Tag.N.Key", 3), "X.2" → ("X.N", 2). The index is
+// the first segment after the first that is a number without a leading
+// zero or sign.
+func listPattern(name string) (string, int, bool) {
+	start := strings.IndexByte(name, '.')
+	for start > 0 && start < len(name)-1 {
+		end := strings.IndexByte(name[start+1:], '.')
+		if end < 0 {
+			end = len(name)
+		} else {
+			end += start + 1
+		}
+		seg := name[start+1 : end]
+		if seg != "" && seg[0] >= '1' && seg[0] <= '9' && strings.Trim(seg, "0123456789") == "" {
+			idx, err := strconv.Atoi(seg)
+			return name[:start+1] + "N" + name[end:], idx, err == nil
+		}
+		start = end
 	}
-	idx, err := strconv.Atoi(name[dot+1:])
-	if err != nil || name[dot+1] == '0' || name[dot+1] == '+' || name[dot+1] == '-' {
-		return "", 0, false
-	}
-	return name[:dot], idx, true
+	return "", 0, false
 }

@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -12,7 +13,9 @@ import (
 // Constraints describe what a parameter value must look like. Every field is
 // optional; a value is valid when it meets all that are set. Character
 // classes in First and Allowed are "letter" (A-Z, a-z), "digit" (0-9), "han"
-// (Unicode Unified_Ideograph) or a single literal character.
+// (Unicode Unified_Ideograph) or a single literal character. Enum lists the
+// only values allowed, compared exactly (an Integer's "30", not "030");
+// ForbiddenSubstrings bans a text anywhere in the value, ignoring case.
 type Constraints struct {
 	MinLen            int      `json:"min_len,omitempty"` // in runes
 	MaxLen            int      `json:"max_len,omitempty"` // in runes
@@ -23,6 +26,12 @@ type Constraints struct {
 	IPv4              bool     `json:"ipv4,omitempty"`
 	IntMin            *int     `json:"int_min,omitempty"`
 	IntMax            *int     `json:"int_max,omitempty"`
+	Enum              []string `json:"enum,omitempty"`
+	Boolean           bool     `json:"boolean,omitempty"`      // "true" or "false" (decision boolean-lowercase)
+	PowerOfTwo        bool     `json:"power_of_two,omitempty"` // an integer that is a power of two
+	IPv6              bool     `json:"ipv6,omitempty"`         // an IPv6 address (not IPv4, not IPv4-mapped, no zone)
+	// ForbiddenSubstrings are compared ignoring case.
+	ForbiddenSubstrings []string `json:"forbidden_substrings,omitempty"`
 
 	first, allowed charSet
 }
@@ -89,6 +98,11 @@ const (
 	NotIPv4         Violation = "not an IPv4 address"
 	NotInteger      Violation = "not an integer"
 	OutOfRange      Violation = "out of range"
+	NotInEnum       Violation = "not one of the values"
+	NotBoolean      Violation = "not true or false"
+	NotPowerOfTwo   Violation = "not a power of two"
+	NotIPv6         Violation = "not an IPv6 address"
+	ForbiddenText   Violation = "forbidden text"
 )
 
 // Check returns the first way value breaks the constraints, or "" if it
@@ -97,21 +111,44 @@ func (c *Constraints) Check(value string) Violation {
 	if c == nil {
 		return ""
 	}
-	if c.IPv4 {
-		if a, err := netip.ParseAddr(value); err != nil || !a.Is4() {
-			return NotIPv4
-		}
+	if why := c.checkKind(value); why != "" {
+		return why
 	}
-	if c.IntMin != nil || c.IntMax != nil {
+	if c.IntMin != nil || c.IntMax != nil || c.PowerOfTwo {
 		n, err := strconv.Atoi(value)
 		switch {
 		case err != nil:
 			return NotInteger
 		case c.IntMin != nil && n < *c.IntMin, c.IntMax != nil && n > *c.IntMax:
 			return OutOfRange
+		case c.PowerOfTwo && (n <= 0 || n&(n-1) != 0):
+			return NotPowerOfTwo
 		}
 	}
 	return c.checkText(value)
+}
+
+// checkKind checks the constraints on what kind of value it is: an
+// address, a boolean, one of an enumeration.
+func (c *Constraints) checkKind(value string) Violation {
+	switch {
+	case c.IPv4:
+		if a, err := netip.ParseAddr(value); err != nil || !a.Is4() {
+			return NotIPv4
+		}
+	case c.IPv6:
+		if a, err := netip.ParseAddr(value); err != nil || !a.Is6() || a.Is4In6() || a.Zone() != "" {
+			return NotIPv6
+		}
+	case c.Boolean:
+		if value != "true" && value != "false" {
+			return NotBoolean
+		}
+	}
+	if len(c.Enum) > 0 && !slices.Contains(c.Enum, value) {
+		return NotInEnum
+	}
+	return ""
 }
 
 func (c *Constraints) checkText(value string) Violation {
@@ -127,6 +164,11 @@ func (c *Constraints) checkText(value string) Violation {
 			return ForbiddenPrefix
 		}
 	}
+	for _, sub := range c.ForbiddenSubstrings {
+		if containsFold(value, sub) {
+			return ForbiddenText
+		}
+	}
 	for i, r := range value {
 		switch {
 		case c.ASCII && r >= utf8.RuneSelf:
@@ -138,4 +180,14 @@ func (c *Constraints) checkText(value string) Violation {
 		}
 	}
 	return ""
+}
+
+// containsFold reports whether sub occurs in s, ignoring ASCII case.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
 }

@@ -4,13 +4,20 @@
 // the common gateway parameters and the decisions taken where the documents
 // are silent.
 //
+// A profile file may name a base and state only what it changes (see
+// compose.go): the current profile (CurrentProfile, the commands' default)
+// is composed on the 2018 document (BaseProfile).
+//
 // Entry points:
-//   - Default, Get and Names: the embedded profiles, loaded and validated once.
+//   - Get, Must and Names: the embedded profiles, composed, loaded and
+//     validated once; Default: the base profile, for library code handed
+//     none.
 //   - Load: a profile from bytes; Profile.Overlay and Profile.Edit derive a
 //     changed copy (user overlays, planted faults).
 //   - Profile.Rule, Profile.RulesByRank, Profile.Status: rules and the one
 //     code → HTTP status table.
-//   - Profile.Action and Action.Param: parameter tables; Constraints.Check
+//   - Profile.Action and Action.Param: parameter tables (list items such as
+//     Tag.3.Key resolve to their Tag.N.Key entry); Constraints.Check
 //     evaluates a value against its constraints.
 //
 // The package imports only the standard library. Rules are evaluated by

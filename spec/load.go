@@ -15,8 +15,17 @@ import (
 //go:embed profiles/*.json
 var profileFS embed.FS
 
-// DefaultProfile is the name of the profile used when none is chosen.
-const DefaultProfile = "2018-doc"
+// The embedded profiles every command knows by name.
+const (
+	// BaseProfile is the 2018 document, the base the others compose on.
+	// Library code handed no profile uses it (Default).
+	BaseProfile = "2018-doc"
+	// CurrentProfile is today's API, what the SDKs and Terraform send.
+	CurrentProfile = "current"
+	// DefaultProfile is the profile the commands (run, serve, replay,
+	// gen, selftest) use when no --profile is given: the current one.
+	DefaultProfile = CurrentProfile
+)
 
 var (
 	loadOnce sync.Once
@@ -37,16 +46,17 @@ func Names() []string {
 // Get returns the embedded profile called name, loaded and validated once.
 func Get(name string) (*Profile, error) {
 	loadOnce.Do(func() {
-		loaded = map[string]*Profile{}
+		files := map[string][]byte{}
 		for _, n := range Names() {
 			data, err := profileFS.ReadFile("profiles/" + n + ".json")
-			if err == nil {
-				loaded[n], err = Load(data)
-			}
 			if err != nil {
 				loadErr = errors.Join(loadErr, fmt.Errorf("profile %s: %w", n, err))
 			}
+			files[n] = data
 		}
+		var err error
+		loaded, err = composeAll(files)
+		loadErr = errors.Join(loadErr, err)
 	})
 	if loadErr != nil {
 		return nil, loadErr
@@ -58,10 +68,17 @@ func Get(name string) (*Profile, error) {
 	return p, nil
 }
 
-// Default returns the default embedded profile. It panics if the embedded
-// data is invalid, which the package tests rule out.
-func Default() *Profile {
-	p, err := Get(DefaultProfile)
+// Default returns the base profile (BaseProfile, the 2018 document), which
+// library code uses when handed none; the commands default to
+// DefaultProfile instead. It panics if the embedded data is invalid, which
+// the package tests rule out.
+func Default() *Profile { return Must(BaseProfile) }
+
+// Must returns the embedded profile called name and panics if there is
+// none or the data is invalid. Use it only for names the code itself
+// knows (the constants above).
+func Must(name string) *Profile {
+	p, err := Get(name)
 	if err != nil {
 		panic(err)
 	}
@@ -278,7 +295,7 @@ func (p *Profile) indexGateway() []error {
 			a.accepts[name] = true
 		}
 		for name, prm := range a.paramByName {
-			a.accepts[name] = prm.Type != "RepeatList"
+			a.accepts[name] = !prm.List() && prm.Unsupported == ""
 		}
 	}
 	return errs
@@ -306,7 +323,7 @@ func (p *Profile) indexResponses() []error {
 
 func (a *Action) index(i int) []error {
 	var errs []error
-	a.paramByName = map[string]*Param{}
+	a.paramByName, a.lists, a.items = map[string]*Param{}, nil, map[string]itemRef{}
 	if !a.Provenance.valid() {
 		errs = append(errs, fmt.Errorf("actions[%d] (%s): provenance %q is not one of seed, later-doc, sibling-doc, live-observation, inferred", i, a.Name, a.Provenance))
 	}
@@ -316,24 +333,32 @@ func (a *Action) index(i int) []error {
 		case p == nil || p.Name == "":
 			errs = append(errs, fmt.Errorf("%s: name is required", where))
 			continue
-		case a.paramByName[p.Base()] != nil:
+		case a.paramByName[p.Name] != nil:
 			errs = append(errs, fmt.Errorf("%s: duplicate parameter %q", where, p.Name))
 		case !p.Provenance.valid():
 			errs = append(errs, fmt.Errorf("%s (%s): bad provenance %q", where, p.Name, p.Provenance))
-		case p.Type == "RepeatList" && (!strings.HasSuffix(p.Name, ".N") || p.MaxItems < 1):
-			errs = append(errs, fmt.Errorf("%s (%s): a RepeatList is named X.N and needs max_items", where, p.Name))
+		case p.List() && (!strings.HasSuffix(p.Name, ".N") && !strings.Contains(p.Name, ".N.") || p.MaxItems < 1):
+			errs = append(errs, fmt.Errorf("%s (%s): a RepeatList is named X.N (or X.N.Y) and needs max_items", where, p.Name))
+		case p.Unsupported != "" && p.Required:
+			errs = append(errs, fmt.Errorf("%s (%s): a refused parameter cannot be required", where, p.Name))
 		}
 		switch p.Type {
-		case "String", "Integer", "RepeatList":
+		case "String", "Integer", "Boolean", "RepeatList":
 		default:
-			errs = append(errs, fmt.Errorf("%s (%s): type %q is not String, Integer or RepeatList", where, p.Name, p.Type))
+			errs = append(errs, fmt.Errorf("%s (%s): type %q is not String, Integer, Boolean or RepeatList", where, p.Name, p.Type))
+		}
+		if p.List() && p.Unsupported == "" {
+			a.lists = append(a.lists, p)
+			for i := 1; i <= p.MaxItems; i++ {
+				a.items[p.Item(i)] = itemRef{p, i}
+			}
 		}
 		if p.Constraints != nil {
 			if err := p.Constraints.compile(); err != nil {
 				errs = append(errs, fmt.Errorf("%s (%s): %w", where, p.Name, err))
 			}
 		}
-		a.paramByName[p.Base()] = p
+		a.paramByName[p.Name] = p
 	}
 	return errs
 }

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -32,6 +33,7 @@ func (p Provenance) valid() bool {
 // Edit to derive a changed one.
 type Profile struct {
 	Name      string            `json:"name"`
+	Base      string            `json:"base,omitempty"` // the profile this one was composed on, if any (compose.go)
 	Title     string            `json:"title"`
 	Product   string            `json:"product"`
 	Version   string            `json:"version"`
@@ -101,6 +103,15 @@ type Responses struct {
 	ENIIDPattern     string            `json:"eni_id_pattern"`
 	MACPattern       string            `json:"mac_pattern"`
 	ENIStatus        string            `json:"eni_status"`
+	// ENILists are the list maps every ENI entry of a body must carry,
+	// empty ones included (Terraform type-asserts each, CLIENTS.md §9).
+	ENILists []string `json:"eni_lists,omitempty"`
+	// ENIEcho are the newer fields of an ENI entry that must show what the
+	// create asked for (or its default): Type, ResourceGroupId, Tags, ...
+	ENIEcho []string `json:"eni_echo,omitempty"`
+	// DescribeEcho are more such fields, of a Describe entry only (a
+	// Create body lacks them).
+	DescribeEcho []string `json:"describe_echo,omitempty"`
 }
 
 // Action is one API action and its parameter table.
@@ -111,27 +122,34 @@ type Action struct {
 	Params     []*Param   `json:"params"`
 
 	paramByName map[string]*Param
-	accepts     map[string]bool // common and non-repeated parameter names
+	accepts     map[string]bool    // common and non-repeated parameter names
+	lists       []*Param           // the supported RepeatLists, in table order
+	items       map[string]itemRef // the wire names of their items
 }
 
-// Param is one parameter of an action. A RepeatList parameter is named
-// "X.N" and sent as X.1 … X.MaxItems.
+// Param is one parameter of an action. A RepeatList parameter has one
+// segment N in its name ("X.N", "Tag.N.Key") and is sent with N replaced
+// by 1 … MaxItems. Its Constraints apply to each item. A parameter with
+// Unsupported set is in the table only to record why the profile refuses
+// it: the action does not accept it (param.unsupported answers).
 type Param struct {
 	Name        string       `json:"name"`
-	Type        string       `json:"type"`
+	Type        string       `json:"type"` // String, Integer, Boolean or RepeatList
 	Required    bool         `json:"required,omitempty"`
 	Gateway     bool         `json:"gateway,omitempty"` // checked by the gateway rules (Action)
 	MaxItems    int          `json:"max_items,omitempty"`
 	Provenance  Provenance   `json:"provenance"`
+	Source      string       `json:"source,omitempty"`      // where the parameter and its constraints come from
+	Unsupported string       `json:"unsupported,omitempty"` // why the profile refuses it; "": supported
 	Constraints *Constraints `json:"constraints,omitempty"`
 }
 
-// Base is the parameter's name without the ".N" of a RepeatList.
-func (p *Param) Base() string {
-	if p.Type == "RepeatList" {
-		return strings.TrimSuffix(p.Name, ".N")
-	}
-	return p.Name
+// List reports whether the parameter is a RepeatList.
+func (p *Param) List() bool { return p.Type == "RepeatList" }
+
+// Item is the wire name of the i-th item (1-based) of a RepeatList.
+func (p *Param) Item(i int) string {
+	return strings.Replace(p.Name, ".N", "."+strconv.Itoa(i), 1)
 }
 
 // Rule is one error rule: when its check fires, the server answers Code with
@@ -151,6 +169,12 @@ type Rule struct {
 	Source       string        `json:"source"`
 	Alternatives []Alternative `json:"alternatives,omitempty"`
 	Unreachable  string        `json:"unreachable,omitempty"` // why no request can trigger it
+	// Max is the bound of a "count" rule: the items of its list parameters
+	// and the values of its integer ones may add up to at most Max.
+	Max int `json:"max,omitempty"`
+	// Value is the value an "only-with" rule's second parameter must have
+	// for its first to be given.
+	Value string `json:"value,omitempty"`
 }
 
 // Reachable reports whether some request can trigger the rule.

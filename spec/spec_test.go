@@ -112,29 +112,40 @@ func TestOtherConstraints(t *testing.T) {
 }
 
 func TestEveryRuleHasProvenanceAndEveryDecisionIsInferred(t *testing.T) {
-	p := spec.Default()
-	for _, r := range p.Rules {
-		if r.Source == "" || r.Provenance == "" {
-			t.Errorf("rule %s lacks a source", r.ID)
+	for _, name := range spec.Names() {
+		p := spec.Must(name)
+		for _, r := range p.Rules {
+			if r.Source == "" || r.Provenance == "" {
+				t.Errorf("%s: rule %s lacks a source", name, r.ID)
+			}
+		}
+		for _, d := range p.Decisions {
+			if d.Provenance != spec.Inferred {
+				t.Errorf("%s: decision %s must be marked inferred", name, d.ID)
+			}
 		}
 	}
-	for _, d := range p.Decisions {
-		if d.Provenance != spec.Inferred {
-			t.Errorf("decision %s must be marked inferred", d.ID)
+	// the parameters the current profile adds or changes say where they come from
+	c, b := spec.Must(spec.CurrentProfile), spec.Default()
+	for _, prm := range c.Action(c.Subject).Params {
+		if old := b.Action(b.Subject).Param(prm.Name); (old == nil || old.Required != prm.Required) && prm.Source == "" {
+			t.Errorf("current: parameter %s lacks a source", prm.Name)
 		}
 	}
 }
 
-// The README lists every decision of the default profile, so that it stays
-// true when the data changes.
+// The README lists every decision of every profile, so that it stays true
+// when the data changes.
 func TestReadmeListsEveryDecision(t *testing.T) {
 	readme, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, d := range spec.Default().Decisions {
-		if !strings.Contains(string(readme), "`"+d.ID+"`") {
-			t.Errorf("README.md does not mention decision %s", d.ID)
+	for _, name := range spec.Names() {
+		for _, d := range spec.Must(name).Decisions {
+			if !strings.Contains(string(readme), "`"+d.ID+"`") {
+				t.Errorf("README.md does not mention decision %s of profile %s", d.ID, name)
+			}
 		}
 	}
 }

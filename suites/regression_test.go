@@ -9,22 +9,31 @@ import (
 
 	"github.com/eniconform/eniconform/emulator"
 	"github.com/eniconform/eniconform/harness"
+	"github.com/eniconform/eniconform/spec"
 )
 
 // The corpus is the minimal case selftest found for each fault. Refresh it
 // with `go generate ./suites` after changing a fault or a generator.
 //
-//go:generate go run ../cmd/eniconform selftest --seed 1 --report-dir ../eniconform-report/selftest --save-regressions testdata/regressions
+//go:generate go run ../cmd/eniconform selftest --profile 2018-doc --seed 1 --report-dir ../eniconform-report/selftest --save-regressions testdata/regressions
+//go:generate go run ../cmd/eniconform selftest --profile current --seed 1 --report-dir ../eniconform-report/selftest --save-regressions testdata/regressions/current
 
-// regressionDir holds one case file per planted fault, <fault>.json.
-const regressionDir = "testdata/regressions"
+// regressionDirs holds, per profile, one case file per planted fault that
+// applies to it, <fault>.json.
+var regressionDirs = map[string]string{spec.BaseProfile: "testdata/regressions", spec.CurrentProfile: "testdata/regressions/current"}
 
-// Every fault of the catalogue has a regression case; each conforms on the
-// clean emulator and diverges, as it did when it was saved, on the emulator
-// carrying its fault.
+// Every fault of the catalogue has a regression case on each profile it
+// applies to; each conforms on the clean emulator and diverges, as it did
+// when it was saved, on the emulator carrying its fault.
 func TestRegressionCorpus(t *testing.T) {
-	corpus := loadCorpus(t)
-	clean, err := harness.Open(harness.Config{Strict: true, ReportDir: t.TempDir()})
+	for profile, dir := range regressionDirs {
+		t.Run(profile, func(t *testing.T) { testRegressionCorpus(t, spec.Must(profile), dir) })
+	}
+}
+
+func testRegressionCorpus(t *testing.T, prof *spec.Profile, regressionDir string) {
+	corpus := loadCorpus(t, prof, regressionDir)
+	clean, err := harness.Open(harness.Config{Profile: prof, Strict: true, ReportDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,13 +48,13 @@ func TestRegressionCorpus(t *testing.T) {
 		t.Errorf("the corpus leaves %d ENIs on the clean emulator", leaked)
 	}
 	for _, reg := range corpus {
-		t.Run(reg.Fault, func(t *testing.T) { diverges(t, reg) })
+		t.Run(reg.Fault, func(t *testing.T) { diverges(t, prof, reg) })
 	}
 }
 
 // loadCorpus reads every case file and checks that each fault has one and
 // each file names a fault.
-func loadCorpus(t *testing.T) []*harness.Regression {
+func loadCorpus(t *testing.T, prof *spec.Profile, regressionDir string) []*harness.Regression {
 	files, err := filepath.Glob(filepath.Join(regressionDir, "*.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -57,15 +66,15 @@ func loadCorpus(t *testing.T) []*harness.Regression {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, ok := emulator.LookupFault(reg.Fault); !ok {
-			t.Errorf("%s: no fault %s in the catalogue; delete the file", f, reg.Fault)
+		if fault, ok := emulator.LookupFault(reg.Fault); !ok || !fault.AppliesTo(prof.Name) {
+			t.Errorf("%s: no fault %s in the catalogue of profile %s; delete the file", f, reg.Fault, prof.Name)
 		}
 		byFault[reg.Fault] = true
 		corpus = append(corpus, reg)
 	}
-	for _, name := range emulator.FaultNames() {
-		if !byFault[name] {
-			t.Errorf("fault %s has no case in %s; run go generate ./suites", name, regressionDir)
+	for _, f := range emulator.FaultsFor(prof.Name) {
+		if !byFault[f.Name] {
+			t.Errorf("fault %s has no case in %s; run go generate ./suites", f.Name, regressionDir)
 		}
 	}
 	return corpus
@@ -74,8 +83,8 @@ func loadCorpus(t *testing.T) []*harness.Regression {
 // diverges replays a regression case against an emulator carrying its
 // fault: it must show the defect (the signature) it was saved with, on a
 // row the fault breaks.
-func diverges(t *testing.T, reg *harness.Regression) {
-	h, err := harness.Open(harness.Config{Strict: reg.Strict, ReportDir: t.TempDir(),
+func diverges(t *testing.T, prof *spec.Profile, reg *harness.Regression) {
+	h, err := harness.Open(harness.Config{Profile: prof, Strict: reg.Strict, ReportDir: t.TempDir(),
 		Emulator: emulator.Options{Faults: []string{reg.Fault}}})
 	if err != nil {
 		t.Fatal(err)

@@ -20,7 +20,6 @@ import (
 
 	"github.com/eniconform/eniconform/harness"
 	"github.com/eniconform/eniconform/report"
-	"github.com/eniconform/eniconform/spec"
 	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
@@ -37,7 +36,7 @@ var _ = describeCatalogue()
 // describeCatalogue builds the tree: a Describe per family, an It per
 // property, in catalogue order.
 func describeCatalogue() bool {
-	props := harness.Catalogue(spec.Default())
+	props := harness.CatalogueAll() // each labelled with its profiles; a run selects its own (suiteConfig)
 	var families []string
 	for _, p := range props {
 		if !slices.Contains(families, p.Family) {
@@ -143,7 +142,10 @@ var _ = ReportAfterSuite("eniconform reports", func(ginkgoReport Report) {
 // suiteConfig is Ginkgo's configuration for a run from Run.
 func suiteConfig(o *Options) (types.SuiteConfig, types.ReporterConfig) {
 	sc, rc := GinkgoConfiguration()
-	sc.LabelFilter = o.LabelFilter
+	sc.LabelFilter = harness.ProfileLabel(o.ProfileName)
+	if o.LabelFilter != "" {
+		sc.LabelFilter += " && (" + o.LabelFilter + ")"
+	}
 	sc.Timeout = 24 * 3600e9
 	rc.Succinct = !o.Verbose
 	rc.Verbose = o.Verbose

@@ -48,14 +48,20 @@ func genCommand(args []string, stdout, stderr io.Writer) int {
 	stats := fs.Bool("stats", false, "print how many cases each rule received (on stderr); without --out, write no cases")
 	outFile := fs.String("out", "", "write the cases to this file (default: stdout)")
 	worldFile := fs.String("world", "", "YAML manifest of the world to draw from (default: the built-in default world)")
+	profile := profileFlag(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: eniconform gen [--n N] [--rule ID] [--seed S] [--stats] [--out FILE] [--world FILE]\n\nWrites generated cases as JSON lines: the steps, the rules the probe breaks,\nand the outcome a conforming server gives (the oracle's prediction).")
+		fmt.Fprintln(stderr, "usage: eniconform gen [--n N] [--rule ID] [--seed S] [--stats] [--out FILE] [--world FILE] [--profile P]\n\nWrites generated cases as JSON lines: the steps, the rules the probe breaks,\nand the outcome a conforming server gives (the oracle's prediction).")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	g, sim, err := genSetup(*rule, *worldFile)
+	prof, err := profileNamed(*profile)
+	var g *rapid.Generator[generators.Case]
+	var sim *target.Simulator
+	if err == nil {
+		g, sim, err = genSetup(prof, *rule, *worldFile)
+	}
 	if err == nil && (*n < 0 || *n > 1e9) {
 		err = fmt.Errorf("--n must be from 0 to 1000000000, not %d", *n)
 	}
@@ -78,12 +84,12 @@ func genCommand(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if *stats {
-		printStats(stderr, counts, *n, time.Since(start))
+		printStats(stderr, sim.Model.Spec, counts, *n, time.Since(start))
 	}
 	return 0
 }
 
-func genSetup(rule, worldFile string) (*rapid.Generator[generators.Case], *target.Simulator, error) {
+func genSetup(prof *spec.Profile, rule, worldFile string) (*rapid.Generator[generators.Case], *target.Simulator, error) {
 	w := world.Default()
 	var err error
 	if worldFile != "" {
@@ -92,7 +98,7 @@ func genSetup(rule, worldFile string) (*rapid.Generator[generators.Case], *targe
 		}
 	}
 	// a fixed clock, so that the corpus is reproducible
-	sim, err := target.NewSimulator(w, spec.Default(), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	sim, err := target.NewSimulator(w, prof, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -192,11 +198,11 @@ func expect(st target.Simulated) expectation {
 
 // printStats prints cases per rule: every reachable rule, zeros included,
 // then the throughput.
-func printStats(w io.Writer, counts map[string]int, n int, took time.Duration) {
+func printStats(w io.Writer, prof *spec.Profile, counts map[string]int, n int, took time.Duration) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "rule\tcases")
 	var ids []string
-	for _, r := range spec.Default().Rules {
+	for _, r := range prof.Rules {
 		if r.Reachable() {
 			ids = append(ids, r.ID)
 		}

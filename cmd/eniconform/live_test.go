@@ -60,7 +60,7 @@ func startServe(t *testing.T) string {
 // emulatorServer serves a fresh emulator of the default world through
 // wrap (nil: as it is).
 func emulatorServer(t *testing.T, wrap func(http.Handler) http.Handler) *httptest.Server {
-	h, err := emulator.New(emulator.Options{World: world.Default()})
+	h, err := emulator.New(emulator.Options{Profile: spec.Must(spec.DefaultProfile), World: world.Default()}) // the profile run defaults to
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -47,6 +47,10 @@ func TestBadUsageExits2NamingIt(t *testing.T) {
 		{[]string{"serve", "--clock-skew", "-1m", "--addr", "127.0.0.1:0"}, "--clock-skew"},
 		{[]string{"world", "--yaml"}, "-yaml"},
 		{[]string{"world", "extra"}, `unexpected argument "extra"`},
+		{[]string{"serve", "--profile", "2019", "--addr", "127.0.0.1:0"}, `--profile: spec: no profile "2019" (have 2018-doc, current)`},
+		{[]string{"gen", "--profile", "2019"}, `--profile: spec: no profile "2019"`},
+		{[]string{"selftest", "--profile", "2019"}, `--profile: spec: no profile "2019"`},
+		{[]string{"selftest", "--profile", "2018-doc", "--fault", "tag-quota-ignored"}, "tag-quota-ignored breaks rules of profile current only"},
 	} {
 		code, _, stderr := runCLI(tc.args...)
 		if code != 2 || !strings.Contains(stderr, tc.want) {

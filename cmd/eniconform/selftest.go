@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -30,6 +31,7 @@ func selftestCommand(args []string, stdout, stderr io.Writer) int {
 	fs.Uint64Var(&cfg.Seed, "seed", 0, "seed of the cases drawn (0: random, printed at the end)")
 	fs.IntVar(&cfg.Workers, "workers", 16, "cases in flight in the clean pass (fault passes run their cases one at a time)")
 	fs.StringVar(&cfg.ReportDir, "report-dir", "eniconform-report/selftest", "where each pass writes its failing cases")
+	profile := profileFlag(fs)
 	fs.IntVar(&cfg.MaxFill, "max-fill", generators.DefaultMaxFill, "setup creates one case may make to reach a limit")
 	save := fs.String("save-regressions", "", "write each fault's minimal case to `dir`/<fault>.json (e.g. suites/testdata/regressions)")
 	combined := fs.Int("combined", 0, "plant `N` random combinations of faults (2 up to all) besides all of them at once, and measure recall and precision")
@@ -42,6 +44,12 @@ func selftestCommand(args []string, stdout, stderr io.Writer) int {
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
+	prof, err := profileNamed(*profile)
+	if err != nil {
+		fmt.Fprintf(stderr, "eniconform selftest: %v\n", err)
+		return 2
+	}
+	cfg.Profile = prof
 	if err := emulator.CheckFaults(cfg.Faults); err != nil {
 		fmt.Fprintf(stderr, "eniconform selftest: --fault: %v\n", err)
 		return 2
@@ -139,6 +147,10 @@ func selftestUsage(fs *flag.FlagSet, w io.Writer) {
 	fs.PrintDefaults()
 	fmt.Fprintln(w, "\nfaults:")
 	for _, f := range emulator.Faults() {
-		fmt.Fprintf(w, "  %-27s %s\n", f.Name, f.Doc)
+		only := ""
+		if len(f.Profiles) > 0 {
+			only = " (profile " + strings.Join(f.Profiles, ", ") + " only)"
+		}
+		fmt.Fprintf(w, "  %-31s %s%s\n", f.Name, f.Doc, only)
 	}
 }

@@ -35,6 +35,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	seed := fs.Uint64("seed", 0, "seed of the server's choices (RequestId, ENI ID, MAC, address); 0: random, printed")
 	skew := fs.Duration("clock-skew", 0, "accept timestamps this far from the clock (default: the profile's 15m), for frozen vectors")
 	quiet := fs.Bool("quiet", false, "do not log one line per request")
+	profile := profileFlag(fs)
 	var faults []string
 	fs.Func("fault", "plant the faults `NAME[,NAME]` (see eniconform selftest -h): the emulator departs from the spec on purpose", func(v string) error {
 		names, err := emulator.ParseFaults(v)
@@ -53,8 +54,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "eniconform serve: %v\n", err)
 		return 2
 	}
+	prof, err := profileNamed(*profile)
+	if err != nil {
+		fmt.Fprintf(stderr, "eniconform serve: %v\n", err)
+		return 2
+	}
 	var out sync.Mutex // the log lines come from many requests at once
-	opts := emulator.Options{World: w, Seed: *seed, ClockSkew: *skew, Faults: faults}
+	opts := emulator.Options{Profile: prof, World: w, Seed: *seed, ClockSkew: *skew, Faults: faults}
 	if !*quiet {
 		opts.Log = func(e emulator.Entry) {
 			out.Lock()

@@ -20,18 +20,35 @@ type errorBody struct {
 
 // eniBody is one ENI as newer Create responses and Describe show it.
 type eniBody struct {
-	NetworkInterfaceID   string        `json:"NetworkInterfaceId" xml:"NetworkInterfaceId"`
-	Status               string        `json:"Status" xml:"Status"`
-	Type                 string        `json:"Type" xml:"Type"`
-	VpcID                string        `json:"VpcId" xml:"VpcId"`
-	VSwitchID            string        `json:"VSwitchId" xml:"VSwitchId"`
-	ZoneID               string        `json:"ZoneId" xml:"ZoneId"`
-	PrivateIPAddress     string        `json:"PrivateIpAddress" xml:"PrivateIpAddress"`
-	MACAddress           string        `json:"MacAddress" xml:"MacAddress"`
-	NetworkInterfaceName string        `json:"NetworkInterfaceName" xml:"NetworkInterfaceName"`
-	Description          string        `json:"Description" xml:"Description"`
-	SecurityGroupIDs     groupIDs      `json:"SecurityGroupIds" xml:"SecurityGroupIds"`
-	PrivateIPSets        privateIPSets `json:"PrivateIpSets" xml:"PrivateIpSets"`
+	NetworkInterfaceID   string `json:"NetworkInterfaceId" xml:"NetworkInterfaceId"`
+	Status               string `json:"Status" xml:"Status"`
+	Type                 string `json:"Type" xml:"Type"`
+	VpcID                string `json:"VpcId" xml:"VpcId"`
+	VSwitchID            string `json:"VSwitchId" xml:"VSwitchId"`
+	ZoneID               string `json:"ZoneId" xml:"ZoneId"`
+	PrivateIPAddress     string `json:"PrivateIpAddress" xml:"PrivateIpAddress"`
+	MACAddress           string `json:"MacAddress" xml:"MacAddress"`
+	NetworkInterfaceName string `json:"NetworkInterfaceName" xml:"NetworkInterfaceName"`
+	Description          string `json:"Description" xml:"Description"`
+	OwnerID              string `json:"OwnerId" xml:"OwnerId"`
+	ResourceGroupID      string `json:"ResourceGroupId" xml:"ResourceGroupId"`
+	ServiceID            int64  `json:"ServiceID" xml:"ServiceID"`
+	ServiceManaged       bool   `json:"ServiceManaged" xml:"ServiceManaged"`
+	SourceDestCheck      bool   `json:"SourceDestCheck" xml:"SourceDestCheck"`
+	// The fields below only a Describe entry has (the Create body does not,
+	// API-FACTS §3a): nil in a Create body.
+	DeleteOnRelease  *bool          `json:"DeleteOnRelease,omitempty" xml:"DeleteOnRelease,omitempty"`
+	TrafficMode      *string        `json:"NetworkInterfaceTrafficMode,omitempty" xml:"NetworkInterfaceTrafficMode,omitempty"`
+	QueueNumber      *int           `json:"QueueNumber,omitempty" xml:"QueueNumber,omitempty"`
+	QueuePairNumber  *int           `json:"QueuePairNumber,omitempty" xml:"QueuePairNumber,omitempty"`
+	SecurityGroupIDs *groupIDs      `json:"SecurityGroupIds" xml:"SecurityGroupIds"`
+	PrivateIPSets    *privateIPSets `json:"PrivateIpSets" xml:"PrivateIpSets"`
+	// The list maps below are always rendered, empty ones too: Terraform
+	// type-asserts each (CLIENTS.md §9). Decoding leaves a missing one nil.
+	Ipv6Sets       *ipv6Sets       `json:"Ipv6Sets" xml:"Ipv6Sets"`
+	Ipv4PrefixSets *ipv4PrefixSets `json:"Ipv4PrefixSets" xml:"Ipv4PrefixSets"`
+	Ipv6PrefixSets *ipv6PrefixSets `json:"Ipv6PrefixSets" xml:"Ipv6PrefixSets"`
+	Tags           *tagSet         `json:"Tags" xml:"Tags"`
 }
 
 type groupIDs struct {
@@ -40,6 +57,39 @@ type groupIDs struct {
 
 type privateIPSets struct {
 	PrivateIPSet []privateIP `json:"PrivateIpSet" xml:"PrivateIpSet"`
+}
+
+type ipv6Sets struct {
+	Ipv6Set []ipv6Entry `json:"Ipv6Set" xml:"Ipv6Set"`
+}
+
+type ipv6Entry struct {
+	Ipv6Address string `json:"Ipv6Address" xml:"Ipv6Address"`
+}
+
+type ipv4PrefixSets struct {
+	Ipv4PrefixSet []ipv4Prefix `json:"Ipv4PrefixSet" xml:"Ipv4PrefixSet"`
+}
+
+type ipv4Prefix struct {
+	Ipv4Prefix string `json:"Ipv4Prefix" xml:"Ipv4Prefix"`
+}
+
+type ipv6PrefixSets struct {
+	Ipv6PrefixSet []ipv6Prefix `json:"Ipv6PrefixSet" xml:"Ipv6PrefixSet"`
+}
+
+type ipv6Prefix struct {
+	Ipv6Prefix string `json:"Ipv6Prefix" xml:"Ipv6Prefix"`
+}
+
+type tagSet struct {
+	Tag []tagEntry `json:"Tag" xml:"Tag"`
+}
+
+type tagEntry struct {
+	TagKey   string `json:"TagKey" xml:"TagKey"`
+	TagValue string `json:"TagValue" xml:"TagValue"`
 }
 
 type privateIP struct {

@@ -14,9 +14,6 @@ import (
 // xmlHeader starts every XML body.
 const xmlHeader = `<?xml version="1.0" encoding="UTF-8"?>`
 
-// eniType is the Type every rendered ENI has.
-const eniType = "Secondary"
-
 // Render writes obs as the response to a request for action: status
 // obs.Status (when 0: 200, or p.Status(obs.Code) for an error), Content-Type
 // exactly p.ContentType(format) and the body in obs.Format ("XML", any case,
@@ -94,23 +91,45 @@ func describeOf(root xml.Name, obs *oracle.Observation) *describeBody {
 	b.NetworkInterfaceSets.NetworkInterfaceSet = make([]eniBody, len(obs.ENIs))
 	for i, e := range obs.ENIs {
 		b.NetworkInterfaceSets.NetworkInterfaceSet[i] = renderENI(e)
+		describeOnly(&b.NetworkInterfaceSets.NetworkInterfaceSet[i], e)
 	}
 	return b
 }
 
-// renderENI returns the body of one ENI; the primary private IP is listed
-// in PrivateIpSets when there is one.
+// describeOnly adds the fields only a Describe entry has.
+func describeOnly(b *eniBody, v oracle.ENIView) {
+	b.DeleteOnRelease, b.TrafficMode = &v.DeleteOnRelease, &v.TrafficMode
+	b.QueueNumber, b.QueuePairNumber = &v.QueueNumber, &v.QueuePairNumber
+}
+
+// renderENI returns the body of one ENI, every list map present (empty
+// ones as empty lists): the primary private IP first in PrivateIpSets
+// (Primary true), then the secondary ones.
 func renderENI(v oracle.ENIView) eniBody {
 	e := eniBody{
-		NetworkInterfaceID: v.NetworkInterfaceID, Status: v.Status, Type: eniType,
+		NetworkInterfaceID: v.NetworkInterfaceID, Status: v.Status, Type: v.Type,
 		VpcID: v.VpcID, VSwitchID: v.VSwitchID, ZoneID: v.ZoneID,
 		PrivateIPAddress: v.PrivateIPAddress, MACAddress: v.MACAddress,
 		NetworkInterfaceName: v.NetworkInterfaceName, Description: v.Description,
+		OwnerID: v.OwnerID, ResourceGroupID: v.ResourceGroupID, SourceDestCheck: v.SourceDestCheck,
+		SecurityGroupIDs: &groupIDs{SecurityGroupID: append(make([]string, 0, len(v.SecurityGroupIDs)), v.SecurityGroupIDs...)},
+		PrivateIPSets:    &privateIPSets{PrivateIPSet: []privateIP{}},
+		Ipv6Sets:         &ipv6Sets{Ipv6Set: []ipv6Entry{}},
+		Ipv4PrefixSets:   &ipv4PrefixSets{Ipv4PrefixSet: []ipv4Prefix{}},
+		Ipv6PrefixSets:   &ipv6PrefixSets{Ipv6PrefixSet: []ipv6Prefix{}},
+		Tags:             &tagSet{Tag: []tagEntry{}},
 	}
-	e.SecurityGroupIDs.SecurityGroupID = append(make([]string, 0, len(v.SecurityGroupIDs)), v.SecurityGroupIDs...)
-	e.PrivateIPSets.PrivateIPSet = []privateIP{}
 	if v.PrivateIPAddress != "" {
 		e.PrivateIPSets.PrivateIPSet = append(e.PrivateIPSets.PrivateIPSet, privateIP{v.PrivateIPAddress, true})
+	}
+	for _, a := range v.SecondaryIPs {
+		e.PrivateIPSets.PrivateIPSet = append(e.PrivateIPSets.PrivateIPSet, privateIP{a, false})
+	}
+	for _, a := range v.IPv6s {
+		e.Ipv6Sets.Ipv6Set = append(e.Ipv6Sets.Ipv6Set, ipv6Entry{a})
+	}
+	for _, t := range v.Tags {
+		e.Tags.Tag = append(e.Tags.Tag, tagEntry{t.Key, t.Value})
 	}
 	return e
 }

@@ -163,24 +163,70 @@ func (e *eniBody) newer() bool {
 			return true
 		}
 	}
-	return len(e.SecurityGroupIDs.SecurityGroupID) > 0 || len(e.PrivateIPSets.PrivateIPSet) > 0
+	return e.SecurityGroupIDs != nil || e.PrivateIPSets != nil || e.Ipv6Sets != nil || e.Tags != nil
 }
 
 // view returns the ENI as the oracle sees it. PrivateIPAddress falls back
-// to the primary entry of PrivateIpSets; an empty list becomes nil.
+// to the primary entry of PrivateIpSets, whose other entries are the
+// secondary addresses; an empty list becomes nil; Missing names the list
+// maps the body left out.
 func (e *eniBody) view() oracle.ENIView {
 	v := oracle.ENIView{
 		NetworkInterfaceID: e.NetworkInterfaceID, Status: e.Status, VpcID: e.VpcID,
 		VSwitchID: e.VSwitchID, ZoneID: e.ZoneID, PrivateIPAddress: e.PrivateIPAddress,
 		MACAddress: e.MACAddress, NetworkInterfaceName: e.NetworkInterfaceName, Description: e.Description,
+		Type: e.Type, OwnerID: e.OwnerID, ResourceGroupID: e.ResourceGroupID, SourceDestCheck: e.SourceDestCheck,
 	}
-	if len(e.SecurityGroupIDs.SecurityGroupID) > 0 {
+	if e.TrafficMode != nil { // a Describe entry: the fields a Create body lacks
+		v.TrafficMode = *e.TrafficMode
+	}
+	if e.DeleteOnRelease != nil {
+		v.DeleteOnRelease = *e.DeleteOnRelease
+	}
+	if e.QueueNumber != nil {
+		v.QueueNumber = *e.QueueNumber
+	}
+	if e.QueuePairNumber != nil {
+		v.QueuePairNumber = *e.QueuePairNumber
+	}
+	if e.SecurityGroupIDs != nil && len(e.SecurityGroupIDs.SecurityGroupID) > 0 {
 		v.SecurityGroupIDs = e.SecurityGroupIDs.SecurityGroupID
 	}
-	for _, ip := range e.PrivateIPSets.PrivateIPSet {
-		if v.PrivateIPAddress == "" && ip.Primary {
-			v.PrivateIPAddress = ip.PrivateIPAddress
+	e.viewLists(&v)
+	return v
+}
+
+// viewLists copies the list maps into v and notes the missing ones.
+func (e *eniBody) viewLists(v *oracle.ENIView) {
+	missing := func(name string, absent bool) {
+		if absent {
+			v.Missing = append(v.Missing, name)
 		}
 	}
-	return v
+	missing("SecurityGroupIds", e.SecurityGroupIDs == nil)
+	missing("PrivateIpSets", e.PrivateIPSets == nil)
+	missing("Ipv6Sets", e.Ipv6Sets == nil)
+	missing("Ipv4PrefixSets", e.Ipv4PrefixSets == nil)
+	missing("Ipv6PrefixSets", e.Ipv6PrefixSets == nil)
+	missing("Tags", e.Tags == nil)
+	if e.PrivateIPSets != nil {
+		for _, ip := range e.PrivateIPSets.PrivateIPSet {
+			switch {
+			case ip.Primary && v.PrivateIPAddress == "":
+				v.PrivateIPAddress = ip.PrivateIPAddress
+			case !ip.Primary:
+				v.SecondaryIPs = append(v.SecondaryIPs, ip.PrivateIPAddress)
+			}
+		}
+	}
+	if e.Ipv6Sets != nil {
+		for _, a := range e.Ipv6Sets.Ipv6Set {
+			v.IPv6s = append(v.IPv6s, a.Ipv6Address)
+		}
+	}
+	if e.Tags != nil {
+		for _, t := range e.Tags.Tag {
+			v.Tags = append(v.Tags, oracle.Tag{Key: t.TagKey, Value: t.TagValue})
+		}
+	}
 }

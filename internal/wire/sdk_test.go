@@ -28,7 +28,7 @@ var sampleENI = oracle.ENIView{
 	NetworkInterfaceID: "eni-bp1bighqoqowq73yw91r", Status: "Available", VpcID: "vpc-1",
 	VSwitchID: "vsw-1", ZoneID: "cn-hangzhou-e", PrivateIPAddress: "192.168.1.7",
 	MACAddress: "00:16:3e:12:34:56", SecurityGroupIDs: []string{"sg-1", "sg-2"},
-	NetworkInterfaceName: "名字 <&>", Description: "d",
+	NetworkInterfaceName: "名字 <&>", Description: "d", Type: "Secondary",
 }
 
 // sdkENI is the ENI as the SDKs show it, for comparison.
