@@ -1,5 +1,8 @@
 # eniconform — see README.md. Only Go is needed.
 GO ?= go
+# Builds are stamped with the commit (eniconform's version in reports and
+# bundles) wherever there is a checkout, whatever GOFLAGS the machine sets.
+export GOFLAGS := $(filter-out -buildvcs=%,$(GOFLAGS)) -buildvcs=auto
 PKGS := ./...
 
 .PHONY: run test bench selftest fuzz build vet report-check report-screenshot measure-serve measure-harness-body measure-rate measure-dead
