@@ -172,7 +172,7 @@ func checkPool(e *eval) verdict {
 		return miss
 	}
 	chosen := e.intValue("SecondaryPrivateIpAddressCount")
-	if _, given := e.param("PrimaryIpAddress"); !given {
+	if _, given := e.param("PrimaryIpAddress"); !given && e.action.Name == e.m.Spec.Subject {
 		chosen++
 	}
 	if chosen == 0 {
@@ -180,5 +180,5 @@ func checkPool(e *eval) verdict {
 	}
 	e.readState = true
 	c, _ := e.s.counts.Lookup(vswKey(e.vsw.ID))
-	return verdict{hit: overBy(c, e.ipv4Need(), e.vsw.usable)}
+	return verdict{hit: overBy(c, e.newIPv4(), e.vsw.usable)}
 }

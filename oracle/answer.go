@@ -35,12 +35,16 @@ func (m *Model) Answer(s *State, p *Prediction, c Choice) Observation {
 	switch p.Action {
 	case m.Spec.Subject:
 		m.answerCreate(s, p, c, &o)
-	case "DescribeNetworkInterfaces":
+	case actionDescribe:
 		l := m.listing(s, p)
 		for _, e := range l.page() {
 			o.ENIs = append(o.ENIs, m.view(s, e))
 		}
 		o.TotalCount, o.PageNumber, o.PageSize = len(l.all), l.number, l.size
+	case actionAssign:
+		o.AssignedENI, o.Assigned = p.ev.r.Get("NetworkInterfaceId"), p.ev.toAssign(s, c.IPOffset)
+	case actionListTags:
+		o.TagResources, o.NextToken = tagPage(m.tagListing(s, p).all, p.ev.r.Get("NextToken"))
 	}
 	return o
 }

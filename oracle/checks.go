@@ -122,6 +122,9 @@ const (
 	cTagQuota
 	cIPv6Enabled
 	cEnterprise
+	cENIIPLimit
+	cIPHeld
+	cIPPrimary
 )
 
 // checks maps a rule's Check name (spec data) to its condition. Stateful
@@ -145,6 +148,9 @@ var checks = map[string]check{
 	// the current profile's world-dependent kinds (resources.go)
 	"resource-group": {kind: cResourceGroup}, "sg-limit": {kind: cGroupLimit}, "tag-quota": {kind: cTagQuota},
 	"ipv6-enabled": {kind: cIPv6Enabled}, "enterprise-capacity": {kind: cEnterprise, stateful: true},
+	// what the ENI an action names holds (targeted.go)
+	"eni-ip-limit": {kind: cENIIPLimit, stateful: true}, "ip-held": {kind: cIPHeld, stateful: true},
+	"ip-primary": {kind: cIPPrimary, stateful: true},
 }
 
 // run evaluates one rule's condition.
@@ -236,6 +242,12 @@ func (e *eval) runKinds(r *boundRule) verdict {
 		return checkIPv6Enabled(e, r)
 	case cEnterprise:
 		return checkGroupCapacity(e, true)
+	case cENIIPLimit:
+		return checkENIIPLimit(e, r)
+	case cIPHeld:
+		return checkIPHeld(e, r)
+	case cIPPrimary:
+		return checkIPPrimary(e, r)
 	}
 	return e.runResources(r)
 }
@@ -262,7 +274,7 @@ func (e *eval) resources(r *boundRule) verdict {
 	case cVPCMismatch:
 		return when(e.fresh() && e.vsw != nil && e.anyGroup(func(g *SecurityGroup) bool { return g.VPC != "" && g.VPC != e.vsw.VPC }))
 	case cENI:
-		return checkENI(e)
+		return checkENI(e, r)
 	case cQuota:
 		return checkQuota(e)
 	case cCapacity:
@@ -346,7 +358,10 @@ func checkRAMPermission(e *eval) verdict {
 
 func checkMissing(e *eval, r *boundRule) verdict {
 	for _, p := range r.params {
-		if _, ok := e.param(p.Name); p.Required && !ok {
+		if p.Required && p.List() && !e.given(p) {
+			return verdict{hit: yes, param: p.Name, part: p.Name + " absent"}
+		}
+		if _, ok := e.param(p.Name); p.Required && !p.List() && !ok {
 			return verdict{hit: yes, param: p.Name, part: p.Name + " " + absence(e.r, p.Name)}
 		}
 	}
@@ -425,12 +440,33 @@ func (e *eval) dangling(id, param string, found bool) verdict {
 	return verdict{hit: yes, part: param + " unknown"}
 }
 
-func checkENI(e *eval) verdict {
-	id, ok := e.param("NetworkInterfaceId")
-	if !ok || e.region == nil || e.owner == "" {
+// checkENI: an ENI the request names (NetworkInterfaceId, or each item of
+// the rule's parameters) is not the owner's in the region.
+func checkENI(e *eval, r *boundRule) verdict {
+	if e.region == nil || e.owner == "" {
 		return miss
 	}
+	params := r.params
+	if p := e.action.Param("NetworkInterfaceId"); len(params) == 0 && p != nil {
+		params = []*spec.Param{p} // the 2018 rule names no parameter
+	}
 	e.readState = true
+	worst := miss
+	e.eachValue(params, func(_ *spec.Param, id string) bool {
+		switch v := e.eniVerdict(id); v.hit {
+		case yes:
+			worst = v
+		case maybe:
+			worst.hit = maybe
+		}
+		return worst.hit != yes
+	})
+	return worst
+}
+
+// eniVerdict says whether an ENI ID names none of the owner's in the
+// region, and how.
+func (e *eval) eniVerdict(id string) verdict {
 	rec, found := e.s.eni(id)
 	switch {
 	case found && rec.Owner == e.owner && rec.Region == e.region.ID:

@@ -52,6 +52,26 @@ var currentCases = map[string]func(t testing.TB, m *oracle.Model) (oracle.State,
 	"addr.ipv6-in-use": func(t testing.TB, m *oracle.Model) (oracle.State, *oracle.Request) {
 		return fill(t, m, state(t), 1, "Ipv6Address.1", "2408:4005:3f0:1200::7"), with(create(), "Ipv6Address.1", "2408:4005:3f0:1200::7")
 	},
+	// the actions on ENIs that exist, on the world's ENI
+	"param.missing.ResourceType":     on("TagResources", "ResourceId.1", worldENI, "Tag.1.Key", "k"),
+	"param.missing.ResourceId":       on("TagResources", "ResourceType", "eni", "Tag.1.Key", "k"),
+	"param.missing.Tag":              on("TagResources", "ResourceType", "eni", "ResourceId.1", worldENI, "Tag.1.Value", "v"),
+	"param.missing.PrivateIpAddress": on("UnassignPrivateIpAddresses", "NetworkInterfaceId", worldENI),
+	"param.assign-none":              on("AssignPrivateIpAddresses", "NetworkInterfaceId", worldENI),
+	"param.resource-type-invalid":    on("ListTagResources", "ResourceType", "ENI"),
+	"ref.tag-resource-not-found":     on("UntagResources", "ResourceType", "eni", "ResourceId.1", worldENI, "ResourceId.2", "sg-bp1main"),
+	"quota.eni-private-ips":          on("AssignPrivateIpAddresses", "NetworkInterfaceId", worldENI, "SecondaryPrivateIpAddressCount", "50"),
+	"addr.unassign-primary":          on("UnassignPrivateIpAddresses", "NetworkInterfaceId", worldENI, "PrivateIpAddress.1", "172.16.0.10"),
+	"addr.ip-not-assigned":           on("UnassignPrivateIpAddresses", "NetworkInterfaceId", worldENI, "PrivateIpAddress.1", "172.16.0.11"),
+}
+
+// worldENI is the default world's ENI: 172.16.0.10 in vsw-bp1main-h and
+// sg-bp1main, of the account test.
+const worldENI = "eni-bp1existing000000001"
+
+// on is a case of another action than the create, in the default world.
+func on(action string, kv ...string) func(testing.TB, *oracle.Model) (oracle.State, *oracle.Request) {
+	return stateless(append([]string{"Action", action, "VSwitchId", "<del>", "SecurityGroupId", "<del>"}, kv...)...)
 }
 
 // Secondary and IPv6 addresses the server chooses are usable, distinct and

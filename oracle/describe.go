@@ -29,20 +29,17 @@ func (m *Model) listing(s *State, p *Prediction) listing {
 	if e.region == nil || e.owner == "" {
 		return l
 	}
-	ids := map[string]bool{}
-	for name, v := range e.r.Params {
-		if v != "" && e.action.Param(name) != nil && e.action.Param(name).Type == "RepeatList" {
-			ids[v] = true
-		}
-	}
-	vsw, _ := e.r.Param("VSwitchId")
-	vpc, _ := e.r.Param("VpcId")
+	f := e.filters()
 	for _, rec := range s.lane(e.owner, e.region.ID) {
-		if (len(ids) == 0 || ids[rec.ID]) && (vsw == "" || vsw == rec.VSwitch) && (vpc == "" || vpc == rec.VPC) {
+		switch f.match(s, m.Spec.Responses.ENIStatus, rec) {
+		case yes:
 			l.all = append(l.all, rec)
 			if rec.Maybe {
 				l.doubtful++
 			}
+		case maybe:
+			l.all = append(l.all, rec)
+			l.doubtful++
 		}
 	}
 	l.pending, _ = s.pending.Get(LaneOf(e.owner, e.region.ID))

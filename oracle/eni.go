@@ -172,14 +172,15 @@ func (e *eval) tagCount() int {
 	return n
 }
 
-// groupIDs returns the security groups a create names, in either form.
+// groupIDs returns the security groups a create names, in either form,
+// or a Modify in SecurityGroupId.N.
 func (e *eval) groupIDs() []string {
 	var out []string
 	if v, ok := e.param("SecurityGroupId"); ok {
 		out = append(out, v)
 	}
 	for _, it := range e.items {
-		if it.p.Name == "SecurityGroupIds.N" && it.value != "" && !slices.Contains(out, it.value) {
+		if (it.p.Name == "SecurityGroupIds.N" || it.p.Name == "SecurityGroupId.N") && it.value != "" && !slices.Contains(out, it.value) {
 			out = append(out, it.value)
 		}
 	}

@@ -11,6 +11,7 @@ type InFlight struct {
 	token       string // its token, when Begin recorded one
 	counted     bool   // Begin counted a token it may record without a record of its own
 	doubted     string // the ENI of a delete
+	changed     []moved // what a change of ENIs may have moved (unsure.go)
 }
 
 // Begin returns the state with the request of p in flight: a create may
@@ -42,10 +43,14 @@ func (m *Model) mayTakeEffect(s State, p *Prediction) (State, InFlight) {
 		if e.token != "" {
 			s, f = m.mayRecordToken(s, &e, f)
 		}
-	case "DeleteNetworkInterface":
+	case actionDelete:
 		if rec, ok := s.eni(e.r.Get("NetworkInterfaceId")); ok && rec.Owner == e.owner {
 			s = s.doubt(rec, +1)
 			f.doubted = rec.ID
+		}
+	default:
+		if changes(p.Action) {
+			s, f = m.mayChange(s, &e, f)
 		}
 	}
 	return s, f
@@ -70,6 +75,9 @@ func (m *Model) End(s State, f InFlight) State {
 		if rec, ok := s.eni(f.doubted); ok {
 			s = s.doubt(rec, -1)
 		}
+	}
+	for _, mv := range f.changed {
+		s = s.undo(mv)
 	}
 	return s
 }

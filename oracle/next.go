@@ -21,12 +21,29 @@ func (m *Model) Next(s State, p *Prediction, o *Observation) State {
 	switch p.Action {
 	case m.Spec.Subject:
 		return m.learnCreate(s, p, o)
-	case "DeleteNetworkInterface":
+	case actionDelete:
 		if rec, ok := s.eni(p.ev.r.Get("NetworkInterfaceId")); ok && rec.Owner == p.ev.owner {
 			return s.removeENI(rec)
 		}
-	case "DescribeNetworkInterfaces":
+	case actionDescribe:
 		return m.learnListing(s, p, o)
+	}
+	if changes(p.Action) {
+		return learnChange(s, p, o)
+	}
+	return s
+}
+
+// learnChange applies a change the target says it made to each ENI it
+// names, with the addresses an Assign's answer lists.
+func learnChange(s State, p *Prediction, o *Observation) State {
+	e := p.ev
+	var chosen []string
+	for _, a := range o.Assigned {
+		chosen = append(chosen, canonicalIP(a))
+	}
+	for _, rec := range e.targets(&s) {
+		s = s.replace(rec, e.changed(rec, chosen))
 	}
 	return s
 }
@@ -113,6 +130,9 @@ func (m *Model) Settle(s State, p *Prediction, o *Observation) State {
 			s = s.replace(rec, sure)
 			s.doubts = s.doubts.Delete(rec.ID)
 		}
+		if rec, ok := s.eni(v.NetworkInterfaceID); ok && rec.Owner == e.owner && s.Unsure(rec.ID) {
+			s = s.adopt(rec, &v)
+		}
 	}
 	if !completeListing(e, o) {
 		return s
@@ -123,12 +143,16 @@ func (m *Model) Settle(s State, p *Prediction, o *Observation) State {
 // completeListing reports whether o lists every ENI of the lane.
 func completeListing(e eval, o *Observation) bool {
 	for name, v := range e.r.Params {
-		if v != "" && (name == "VSwitchId" || name == "VpcId" || e.action.Param(name) != nil && e.action.Param(name).Type == "RepeatList") {
-			return false
+		if v != "" && e.action.Accepts(name) && e.m.Spec.Common(name) == nil && !unfiltered[name] {
+			return false // a filter (or a parameter the model reads as one)
 		}
 	}
 	return o.PageNumber <= 1 && len(o.ENIs) == o.TotalCount
 }
+
+// unfiltered are the DescribeNetworkInterfaces parameters that select no
+// ENI: a listing with no other is complete when it fits its page.
+var unfiltered = map[string]bool{"Action": true, "RegionId": true, "PageNumber": true, "PageSize": true}
 
 // settle makes a lane exact from a complete listing: placeholders and ENIs
 // not listed go, listed ENIs the model did not know come in.

@@ -54,11 +54,29 @@ type Observation struct {
 	PageNumber int
 	PageSize   int
 
+	// AssignPrivateIpAddresses: AssignedPrivateIpAddressesSet.
+	AssignedENI string   // its NetworkInterfaceId
+	Assigned    []string // its PrivateIpSet.PrivateIpAddress
+
+	// ListTagResources: TagResources.TagResource, and NextToken ("" on
+	// the last page).
+	TagResources []TagResource
+	NextToken    string
+
 	Body []byte // the raw body, for reports
 }
 
 // Failed reports whether the observation is an error answer.
 func (o *Observation) Failed() bool { return o.Kind == Answered && o.Code != "" }
+
+// TagResource is one entry of a ListTagResources answer: a tag of a
+// resource.
+type TagResource struct {
+	ResourceID   string
+	ResourceType string
+	Key          string
+	Value        string
+}
 
 // ENIView is one ENI as DescribeNetworkInterfaces (and newer Create
 // responses) show it.

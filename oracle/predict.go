@@ -232,9 +232,9 @@ func (m *Model) nonceUntil(e *eval) time.Time {
 }
 
 // mutates reports whether requests for action a may change the state: the
-// subject (a create) and DeleteNetworkInterface.
+// subject (a create), DeleteNetworkInterface and the changes of ENIs.
 func (m *Model) mutates(a *spec.Action) bool {
-	return a != nil && (a.Name == m.Spec.Subject || a.Name == "DeleteNetworkInterface")
+	return a != nil && (a.Name == m.Spec.Subject || a.Name == actionDelete || changes(a.Name))
 }
 
 // format chooses the response format (decision format-choice).
@@ -262,7 +262,8 @@ type eval struct {
 	account *Account
 	owner   string // main account UID whose resources the request touches
 	region  *Region
-	vsw     *vswInfo       // visible to the owner in the region, else nil
+	vsw     *vswInfo       // visible to the owner in the region, else nil; the named ENI's for an action on one ENI
+	eni     *eniRec        // the ENI NetworkInterfaceId names, when the owner has it in the region
 	sg      *SecurityGroup // visible to the owner in the region, else nil
 	ip      netip.Addr     // valid when PrimaryIpAddress parses
 	ts      time.Time      // valid when Timestamp parses
@@ -319,6 +320,9 @@ func (m *Model) newEval(s *State, r *Request) eval {
 			e.sgs = append(e.sgs, visible(id))
 		}
 	}
+	if id := e.v[kNetworkInterfaceID]; id != "" {
+		e.named(id)
+	}
 	if a, err := netip.ParseAddr(e.v[kPrimaryIP]); err == nil && a.Is4() {
 		e.ip = a
 	}
@@ -326,6 +330,20 @@ func (m *Model) newEval(s *State, r *Request) eval {
 		e.token = e.v[kClientToken]
 	}
 	return e
+}
+
+// named looks up the ENI an action on one ENI names; such an action has
+// no VSwitchId of its own, and its addresses are the ENI's vSwitch's.
+func (e *eval) named(id string) {
+	if rec, ok := e.s.eni(id); ok && rec.Owner == e.owner && rec.Region == e.region.ID && !placeholder(id) {
+		e.eni = &rec
+	}
+	if e.action.Param("VSwitchId") == nil {
+		e.vsw = nil
+		if e.eni != nil {
+			e.vsw = e.s.ix.vsws[e.eni.VSwitch]
+		}
+	}
 }
 
 // requestHash returns the canonical form of the parameters idempotency

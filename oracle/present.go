@@ -33,7 +33,7 @@ func bitsOf(a *spec.Action) map[*spec.Param]int {
 // address and IPv6 checks.
 func needsPresent(k checkKind) bool {
 	switch k {
-	case cFormat, cExclusive, cDistinct, cCount, cEqual, cOnlyWith, cIPv6Enabled, cIPInCIDR, cIPReserved, cIPFree:
+	case cFormat, cExclusive, cDistinct, cCount, cEqual, cOnlyWith, cIPv6Enabled, cIPInCIDR, cIPReserved, cIPFree, cIPHeld, cIPPrimary:
 		return true
 	}
 	return false

@@ -75,9 +75,27 @@ func checkGroupLimit(e *eval) verdict {
 	return when(e.owner != "" && e.region != nil && e.groupCount() > e.s.groupsPerENI(e.owner))
 }
 
-// checkTagQuota: more tags than the owner's resources may carry.
+// checkTagQuota: more tags than the owner's resources may carry: a
+// create's, or those an ENI would carry after a TagResources (decision
+// tags-eni-only).
 func checkTagQuota(e *eval) verdict {
-	return when(e.owner != "" && e.region != nil && e.tagCount() > e.s.tagQuota(e.owner))
+	if e.owner == "" || e.region == nil {
+		return miss
+	}
+	quota := e.s.tagQuota(e.owner)
+	if e.action.Name != actionTag {
+		return when(e.tagCount() > quota)
+	}
+	e.readState = true
+	worst := no
+	for _, rec := range e.targets(e.s) {
+		t := no
+		if len(mergeTags(rec.more().Tags, e.tags())) > quota {
+			t = yes
+		}
+		worst = worse(worst, e.s.unsureOf(rec.ID, t))
+	}
+	return verdict{hit: worst}
 }
 
 // checkIPv6Enabled: IPv6 asked for (a valid value of one of the rule's
@@ -90,37 +108,52 @@ func checkIPv6Enabled(e *eval, r *boundRule) verdict {
 }
 
 // checkGroupCapacity: a group of the kind asked for (enterprise or not)
-// has no room for the ENI's IPv4 addresses (decision capacity-counts-ips).
-// Without an enterprise rule in the profile every group is checked by the
-// basic one.
+// has no room for the private IPv4 addresses the request adds to it
+// (decision capacity-counts-ips). Without an enterprise rule in the
+// profile every group is checked by the basic one.
 func checkGroupCapacity(e *eval, enterprise bool) verdict {
 	if !e.fresh() {
 		return miss
 	}
-	need := e.ipv4Need()
 	worst := no
-	e.eachGroup(func(_ string, g *SecurityGroup) bool {
+	e.eachNeed(func(g *SecurityGroup, need int) {
 		if g == nil || (g.Enterprise() && e.m.enterprise) != enterprise {
-			return true
+			return
 		}
 		e.readState = true
 		c, _ := e.s.counts.Lookup(sgKey(g.ID))
 		worst = worse(worst, overBy(c, need, capacity(g)))
-		return true
 	})
-	return verdict{hit: worst}
+	return verdict{hit: e.unsure(worst)}
 }
 
-// ipv4Need is how many IPv4 addresses the ENI of a create holds: the
-// primary and every secondary, given or counted.
-func (e *eval) ipv4Need() int {
-	n := 1 + e.intValue("SecondaryPrivateIpAddressCount")
-	for _, it := range e.items {
-		if it.p.Name == "PrivateIpAddress.N" && it.value != "" {
-			n++
+// eachNeed calls fn with each group a request adds private IPv4
+// addresses to, and how many: a create's groups its addresses; the groups
+// a Modify makes the ENI join, the ENI's; the ENI's groups, an Assign's.
+func (e *eval) eachNeed(fn func(g *SecurityGroup, need int)) {
+	switch e.action.Name {
+	case actionModify:
+		if e.eni == nil {
+			return
 		}
+		have, n := e.eni.more().Groups, e.eni.ipv4Count()
+		e.eachGroup(func(id string, g *SecurityGroup) bool {
+			if !slices.Contains(have, id) {
+				fn(g, n)
+			}
+			return true
+		})
+	case actionAssign:
+		if e.eni == nil {
+			return
+		}
+		for _, id := range e.eni.more().Groups {
+			fn(e.s.ix.sgs[id], e.newIPv4())
+		}
+	default:
+		need := e.newIPv4()
+		e.eachGroup(func(_ string, g *SecurityGroup) bool { fn(g, need); return true })
 	}
-	return n
 }
 
 // worse combines two outcomes: yes if either is, else maybe if either is.

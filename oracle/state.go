@@ -29,6 +29,7 @@ type State struct {
 	older   pmap[struct{}] // the generation of issued IDs before
 	pending pmap[int]      // lane → creates of unknown outcome
 	doubts  pmap[int]      // ENI ID → deletes of it in flight or of unknown outcome
+	unsure  pmap[int]      // ENI ID → changes of it in flight or of unknown outcome (unsure.go)
 	seq     int64          // creation order, for DescribeNetworkInterfaces
 }
 
@@ -207,6 +208,7 @@ func (s State) addENI(e eniRec) State {
 func (s State) removeENI(e eniRec) State {
 	s.enis = s.enis.Delete(e.ID)
 	s.doubts = s.doubts.Delete(e.ID)
+	s.unsure = s.unsure.Delete(e.ID)
 	if placeholder(e.ID) {
 		s.pending = s.pending.Set(LaneOf(e.Owner, e.Region), s.pendingIn(e.Owner, e.Region)-1)
 	}
@@ -302,9 +304,9 @@ func (s State) holds(k pkey, other string) tri {
 	for _, id := range ids {
 		rec, ok := s.eni(id)
 		switch {
-		case id == other:
-		case ok && rec.Maybe:
-			t = maybe
+		case id == other || id == tentative(other):
+		case ok && rec.Maybe, isTentative(id):
+			t = maybe // an ENI that may not exist, or a change in flight that may take or free it
 		default:
 			return yes
 		}
@@ -314,14 +316,14 @@ func (s State) holds(k pkey, other string) tri {
 
 // replace swaps an ENI record for an updated one (same or new ID).
 func (s State) replace(old, updated eniRec) State {
-	doubts := s.doubts
+	doubts, unsure := s.doubts, s.unsure
 	s = s.removeENI(old)
 	seq := s.seq
 	s.seq = old.Seq - 1
 	s = s.addENI(updated)
 	s.seq = seq
 	if updated.ID == old.ID {
-		s.doubts = doubts // the same ENI: its deletes in flight are still in flight
+		s.doubts, s.unsure = doubts, unsure // the same ENI: its deletes and changes in flight are still in flight
 	}
 	return s
 }
@@ -428,6 +430,7 @@ func (s State) Dump() string {
 	s.dumpIssued(add)
 	s.pending.Range(func(lane string, n int) bool { add("pending %s %d", lane, n); return true })
 	s.doubts.Range(func(id string, n int) bool { add("doubts %s %d", id, n); return true })
+	s.unsure.Range(func(id string, n int) bool { add("unsure %s %d", id, n); return true })
 	sort.Strings(lines)
 	return strings.Join(lines, "\n")
 }

@@ -236,8 +236,12 @@ func (c *checker) success() {
 	switch c.p.Action {
 	case c.m.Spec.Subject:
 		c.created()
-	case "DescribeNetworkInterfaces":
+	case actionDescribe:
 		c.described()
+	case actionAssign:
+		c.assignedAnswer()
+	case actionListTags:
+		c.listedTags()
 	}
 }
 

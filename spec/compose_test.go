@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -47,8 +48,20 @@ func TestCurrentComposesOnTheBase(t *testing.T) {
 		t.Error("a changed rule keeps the fields the change does not name")
 	}
 	data, _ := profileFS.ReadFile("profiles/" + CurrentProfile + ".json")
-	if strings.Contains(string(data), `"gateway"`) || strings.Contains(string(data), `"aspects"`) {
-		t.Error("the current profile file must not restate the gateway or the aspects")
+	var file struct {
+		Gateway json.RawMessage  `json:"gateway"`
+		Aspects []map[string]any `json:"aspects"`
+	}
+	if err := json.Unmarshal(data, &file); err != nil {
+		t.Fatal(err)
+	}
+	if file.Gateway != nil {
+		t.Error("the current profile file must not restate the gateway")
+	}
+	for _, a := range file.Aspects {
+		if a[opKey] != "change" {
+			t.Errorf("the current profile file may change the base's aspects, not restate or add them: %v", a["id"])
+		}
 	}
 }
 
