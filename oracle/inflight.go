@@ -6,11 +6,11 @@ package oracle
 // uncertainty a timeout leaves) and End takes that back before Next applies
 // the real answer.
 type InFlight struct {
-	placeholder string // the placeholder ENI of a create
-	owner       string // the main account of a create with a token
-	token       string // its token, when Begin recorded one
-	counted     bool   // Begin counted a token it may record without a record of its own
-	doubted     string // the ENI of a delete
+	placeholder string  // the placeholder ENI of a create
+	owner       string  // the main account of a create with a token
+	token       string  // its token, when Begin recorded one
+	counted     bool    // Begin counted a token it may record without a record of its own
+	doubted     string  // the ENI of a delete
 	changed     []moved // what a change of ENIs may have moved (unsure.go)
 }
 
