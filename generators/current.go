@@ -52,7 +52,7 @@ var conceptDraws = map[string]func(e *Env, t *rapid.T, st *Step, h Home, p *spec
 	},
 	"Tag.N.Key": func(e *Env, t *rapid.T, st *Step, h Home, p *spec.Param) {
 		n := rapid.IntRange(1, min(3, e.state.TagQuota(h.Owner), p.MaxItems)).Draw(t, "tags")
-		value := e.subject.Param("Tag.N.Value")
+		value := e.paramOf(st, "Tag.N.Value")
 		for i := 1; i <= n; i++ {
 			st.Params[p.Item(i)] = validText(p.Constraints, 24).Draw(t, p.Item(i))
 			if value != nil && rapid.Bool().Draw(t, "with a value") {
@@ -63,6 +63,13 @@ var conceptDraws = map[string]func(e *Env, t *rapid.T, st *Step, h Home, p *spec
 	"Tag.N.Value": func(*Env, *rapid.T, *Step, Home, *spec.Param) {}, // with its key
 	"ResourceGroupId": func(e *Env, t *rapid.T, st *Step, h Home, p *spec.Param) {
 		st.Params[p.Name] = rapid.SampledFrom(e.resourceGroups(h, true)).Draw(t, p.Name)
+	},
+	"SecurityGroupId.N": func(e *Env, t *rapid.T, st *Step, h Home, p *spec.Param) { // a Modify's new groups
+		groups := append([]string{h.SG.ID}, e.siblings(h)...)
+		n := rapid.IntRange(1, min(len(groups), e.state.GroupsPerENI(h.Owner), p.MaxItems)).Draw(t, "security groups")
+		for i, g := range rapid.Permutation(groups).Draw(t, "groups in order")[:n] {
+			st.Params[p.Item(i+1)] = g
+		}
 	},
 }
 
@@ -171,13 +178,13 @@ func validInt(c *spec.Constraints) *rapid.Generator[string] {
 	return rapid.Map(rapid.OneOf(rapid.Just(lo), rapid.Just(hi), rapid.IntRange(lo, hi)), strconv.Itoa)
 }
 
-// repair makes a drawn create meet the profile's relation rules: of an
+// repair makes a drawn step meet the profile's relation rules: of an
 // exclusive set only the first given stays; the parameters of an equal
 // rule take the first's value; the partner of an only-with rule takes its
 // value.
 func (e *Env) repair(st *Step) {
 	for _, r := range e.Profile.RulesByRank() {
-		if !r.AppliesTo(e.Profile.Subject) || !r.Reachable() {
+		if !r.AppliesTo(st.Action) || !r.Reachable() {
 			continue
 		}
 		switch r.Check {
@@ -212,10 +219,10 @@ func (e *Env) repair(st *Step) {
 func (e *Env) dropRepeats(st *Step, names []string) {
 	var keys []string
 	for _, name := range names {
-		p := e.subject.Param(name)
+		p := e.paramOf(st, name)
 		var mine []string
 		for k := range st.Params {
-			if k == name || p != nil && p.List() && e.subject.Param(k) == p && k != p.Name {
+			if k == name || p != nil && p.List() && e.paramOf(st, k) == p && k != p.Name {
 				mine = append(mine, k)
 			}
 		}
@@ -237,12 +244,12 @@ func (e *Env) dropRepeats(st *Step, names []string) {
 
 // givenIn reports whether a step gives a parameter (any item of a list).
 func (e *Env) givenIn(st *Step, name string) bool {
-	p := e.subject.Param(name)
+	p := e.paramOf(st, name)
 	if p == nil || !p.List() {
 		return st.Params[name] != ""
 	}
 	for k, v := range st.Params {
-		if v != "" && e.subject.Param(k) == p && k != name {
+		if v != "" && e.paramOf(st, k) == p && k != name {
 			return true
 		}
 	}
@@ -251,12 +258,20 @@ func (e *Env) givenIn(st *Step, name string) bool {
 
 // drop removes a parameter (every item of a list) from a step.
 func (e *Env) drop(st *Step, name string) {
-	p := e.subject.Param(name)
+	p := e.paramOf(st, name)
 	for k := range st.Params {
-		if k == name || p != nil && p.List() && e.subject.Param(k) == p {
+		if k == name || p != nil && p.List() && e.paramOf(st, k) == p {
 			delete(st.Params, k)
 		}
 	}
+}
+
+// paramOf returns the parameter called name of a step's action, or nil.
+func (e *Env) paramOf(st *Step, name string) *spec.Param {
+	if a := e.Profile.Action(st.Action); a != nil {
+		return a.Param(name)
+	}
+	return nil
 }
 
 // siblings lists the other groups of the home's VPC with room, for an
@@ -299,7 +314,7 @@ func takenIn(st *Step) []string {
 // freeAddr draws a usable IPv4 address of the home free in the world and
 // not named by the step yet.
 func freeAddr(h Home, st *Step) *rapid.Generator[string] {
-	taken := takenIn(st)
+	taken := append(takenIn(st), h.taken...)
 	return usableAddr(h).Filter(func(a string) bool { return !slices.Contains(taken, a) })
 }
 

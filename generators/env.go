@@ -42,6 +42,9 @@ type Home struct {
 	CapacityRoom int // ENIs the group still takes
 	PoolRoom     int // free usable addresses in the vSwitch
 	state        oracle.State
+	// taken are the addresses the case's setup steps hold, which a request
+	// drawn for the home must not ask for again.
+	taken []string
 }
 
 // Room is how many creates succeed in the home before a limit binds.

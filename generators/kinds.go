@@ -16,44 +16,66 @@ import (
 // rule's ID takes precedence.
 
 // mutationsFor returns the mutations of profile p: the hand-written ones
-// whose rule p has, and one from the data for every other reachable rule
-// of a generic kind on the subject.
+// whose rule and action p has, and one from the data for every other
+// reachable rule of a generic kind and every action it applies to that
+// requests can be drawn for (the create's first, then the others'). A
+// scenario covers its rule for every action.
 func mutationsFor(p *spec.Profile) []mutation {
 	var out []mutation
 	hand := map[string]bool{}
-	for _, m := range append(slices.Clone(mutations), currentMutations...) {
-		hand[m.rule] = true
-		if r := p.Rule(m.rule); r != nil && r.Reachable() {
+	for _, m := range slices.Concat(mutations, currentMutations, actionMutations) {
+		if m.action == "" {
+			m.action = p.Subject
+		}
+		hand[m.rule+"\x00"+m.action] = true
+		if r := p.Rule(m.rule); r != nil && r.Reachable() && p.Action(m.action) != nil && r.AppliesTo(m.action) {
 			out = append(out, m)
 		}
 	}
 	for _, s := range scenarios {
 		hand[s.rule] = true
 	}
-	subject := p.Action(p.Subject)
 	for _, r := range p.RulesByRank() {
-		if hand[r.ID] || !r.Reachable() || !r.AppliesTo(p.Subject) {
+		if hand[r.ID] || !r.Reachable() {
 			continue
 		}
-		var params []*spec.Param
-		for _, name := range r.Params {
-			if prm := subject.Param(name); prm != nil {
-				params = append(params, prm)
+		for _, a := range actionsOf(p, r) {
+			if !hand[r.ID+"\x00"+a] {
+				out = append(out, dataMutations(p, r, a)...)
 			}
 		}
-		if m, ok := dataMutation(r, params); ok && len(params) > 0 {
-			m.skips = partners(p, r.Params)
-			out = append(out, m)
+	}
+	return grouped(out, p.Subject)
+}
+
+// dataMutations returns the mutation of a rule of a generic kind for one
+// action, with the rule's parameters that action has (none: no mutation).
+func dataMutations(p *spec.Profile, r *spec.Rule, action string) []mutation {
+	var params []*spec.Param
+	for _, name := range r.Params {
+		if prm := p.Action(action).Param(name); prm != nil {
+			params = append(params, prm)
 		}
 	}
-	return grouped(out)
+	if len(params) == 0 {
+		return nil
+	}
+	m, ok := dataMutation(r, params)
+	if !ok {
+		return nil
+	}
+	m.action, m.skips = action, partners(p, r.Params)
+	if action != p.Subject {
+		m.touches = params[0].Name
+	}
+	return []mutation{m}
 }
 
 // grouped makes mutations that change overlapping parameters touch the
 // same thing (the group's first name), so that a multi-violation case
 // never combines two that undo each other; what each changes stays in its
 // skips.
-func grouped(ms []mutation) []mutation {
+func grouped(ms []mutation, subject string) []mutation {
 	root := map[string]string{}
 	var find func(string) string
 	find = func(x string) string {
@@ -72,12 +94,14 @@ func grouped(ms []mutation) []mutation {
 	}
 	for _, m := range ms {
 		for _, s := range m.skips {
-			union(m.touches, s)
+			if m.action == subject {
+				union(m.touches, s)
+			}
 		}
 	}
 	out := make([]mutation, len(ms))
 	for i, m := range ms {
-		if g := find(m.touches); g != m.touches {
+		if g := find(m.touches); g != m.touches && m.action == subject { // only the create's combine
 			m.skips = append(slices.Clone(m.skips), m.touches)
 			m.touches = g
 		}
@@ -153,6 +177,15 @@ func dataMutation(r *spec.Rule, params []*spec.Param) (mutation, bool) {
 		m.apply = func(_ *Env, t *rapid.T, st *Step, _ Home) {
 			i := slices.IndexFunc(params, func(p *spec.Param) bool { return !p.List() })
 			st.Params[params[max(i, 0)].Name] = strconv.Itoa(rapid.IntRange(r.Max+1, r.Max+20).Draw(t, "over the limit"))
+		}
+	case "missing":
+		m.where, m.combine = nil, alone
+		m.apply = func(e *Env, t *rapid.T, st *Step, _ Home) {
+			p := rapid.SampledFrom(params).Draw(t, "parameter")
+			e.drop(st, p.Name)
+			if !p.List() && rapid.Bool().Draw(t, p.Name+" sent empty") {
+				st.Params[p.Name] = ""
+			}
 		}
 	case "equal":
 		m.apply = func(_ *Env, t *rapid.T, st *Step, _ Home) {

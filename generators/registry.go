@@ -23,7 +23,7 @@ func Covered(p *spec.Profile) []string {
 		}
 	}
 	sort.Strings(ids)
-	return ids
+	return slices.Compact(ids)
 }
 
 // Fills reports whether the cases of rule id fill a limit first, with up to
@@ -40,10 +40,26 @@ func (e *Env) ForRule(id string) (*rapid.Generator[Case], error) {
 	if e.Profile.Rule(id) == nil {
 		return nil, fmt.Errorf("profile %s has no rule %s", e.Profile.Name, id)
 	}
+	var gens []*rapid.Generator[Case]
+	var why error
 	for _, m := range e.mutations {
-		if m.rule == id {
-			return m.single(e)
+		if m.rule != id {
+			continue
 		}
+		g, err := m.single(e)
+		if err != nil {
+			why = err
+			continue
+		}
+		gens = append(gens, g)
+	}
+	switch {
+	case len(gens) == 1:
+		return gens[0], nil
+	case len(gens) > 1:
+		return rapid.OneOf(gens...), nil // the rule on each action it applies to
+	case why != nil:
+		return nil, why
 	}
 	for _, s := range scenarios {
 		if s.rule == id {
@@ -89,6 +105,7 @@ func (e *Env) Multi() (*rapid.Generator[Case], error) {
 		var sure, more []mutation
 		for _, m := range e.mutations {
 			switch {
+			case m.action != e.Profile.Subject:
 			case m.where != nil && !m.where(e, &h):
 			case m.combine == independent:
 				sure = append(sure, m)

@@ -15,6 +15,7 @@ import (
 // combine into multi-violation cases.
 type mutation struct {
 	rule    string
+	action  string                                     // the action of the request it changes; "": the subject
 	touches string                                     // what it changes: a parameter, or a part of the sending
 	skips   []string                                   // more parameters the valid create must leave to it
 	needs   string                                     // what must stay valid for its rule to fire (combinable ones); "": nothing
@@ -204,15 +205,21 @@ func unknownID(t *rapid.T, prefix string, foreign []string, label string) string
 	return rapid.SampledFrom(foreign).Draw(t, label)
 }
 
-// single wraps a mutation as the generator of one-request cases.
+// single wraps a mutation as the generator of cases whose probe is a
+// valid request of its action so changed (after the setup create an
+// action on one ENI needs).
 func (m mutation) single(e *Env) (*rapid.Generator[Case], error) {
-	homes := e.homesWhere(func(h *Home) bool { return h.Room() > 0 && (m.where == nil || m.where(e, h)) })
+	homes := e.homesWhere(func(h *Home) bool { return h.Room() > 0 })
+	if m.action != e.Profile.Subject {
+		homes = e.actionHomes(m.action)
+	}
+	homes = slices.DeleteFunc(homes, func(h Home) bool { return m.where != nil && !m.where(e, &h) })
 	if len(homes) == 0 {
-		return nil, fmt.Errorf("the world has no place where %s can be broken alone", m.rule)
+		return nil, fmt.Errorf("the world has no place where %s can be broken alone by %s", m.rule, m.action)
 	}
 	return rapid.Custom(func(t *rapid.T) Case {
-		st, h := e.drawCreate(t, homes, append([]string{m.touches}, m.skips...)...)
+		setup, st, h := e.drawStep(t, m.action, homes, append([]string{m.touches}, m.skips...)...)
 		m.apply(e, t, &st, h)
-		return Case{Generator: "rule", Breaks: []string{m.rule}, Steps: []Step{st}}
+		return Case{Generator: "rule", Breaks: []string{m.rule}, Steps: append(setup, st)}
 	}), nil
 }

@@ -36,6 +36,10 @@ var scenarios = []scenario{
 	{"param.missing.NetworkInterfaceId", deleteWithout, false},
 	{"ref.eni-not-found", deleteUnknown, false},
 	{"param.page-invalid", describeBadPage, false},
+	{"ref.tag-resource-not-found", tagUnknown, false},
+	{"quota.eni-private-ips", assignOverLimit, false},
+	{"addr.unassign-primary", unassignPrimary, false},
+	{"addr.ip-not-assigned", unassignFree, false},
 }
 
 // nonceReused sends a describe, then a valid create with the same nonce.
@@ -100,10 +104,40 @@ func fill(rule string, room func(*Home) int, others func(*Home) []int) func(e *E
 			for i := 0; i < room(&h); i++ {
 				c.Steps = append(c.Steps, e.createIn(h))
 			}
-			c.Steps = append(c.Steps, probe)
+			c.Steps = append(c.Steps, e.fillProbe(t, rule, probe, h, len(c.Steps))...)
 			return c
 		}), nil
 	}
+}
+
+// fillProbe is the probe of a case that filled a limit with n creates:
+// one more create; or, where the rule applies to them, an Assign of one
+// more address to the last ENI made, or a Modify that makes an ENI of
+// another group join the full one.
+func (e *Env) fillProbe(t *rapid.T, rule string, create Step, h Home, n int) []Step {
+	r := e.Profile.Rule(rule)
+	ways := []string{e.Profile.Subject}
+	may := func(a string) bool { return r.AppliesTo(a) && e.Profile.Action(a) != nil && e.mayCall(e.keys[h.Key], a) }
+	if may(ActionAssign) && n > 0 {
+		ways = append(ways, ActionAssign)
+	}
+	others := e.siblings(h)
+	if may(ActionModify) && len(others) > 0 {
+		ways = append(ways, ActionModify)
+	}
+	probe := Step{Key: h.Key, Send: create.Send, Params: map[string]string{"RegionId": h.Region}}
+	switch probe.Action = rapid.SampledFrom(ways).Draw(t, "probe"); probe.Action {
+	case ActionAssign:
+		probe.Params["NetworkInterfaceId"], probe.Params["SecondaryPrivateIpAddressCount"] = Ref(n), "1"
+	case ActionModify:
+		made := e.createIn(h)
+		made.Params["SecurityGroupId"] = rapid.SampledFrom(others).Draw(t, "another group")
+		probe.Params["NetworkInterfaceId"], probe.Params["SecurityGroupId.1"] = Ref(n+1), h.SG.ID
+		return []Step{made, probe}
+	default:
+		return []Step{create}
+	}
+	return []Step{probe}
 }
 
 // fillHint says what a world needs for a fill rule to be reached first.
@@ -154,11 +188,16 @@ func ipInUse(e *Env) (*rapid.Generator[Case], error) {
 	if len(homes) == 0 {
 		return nil, fmt.Errorf("no home with room for two ENIs")
 	}
+	byAssign := e.Profile.Rule("addr.ip-in-use").AppliesTo(ActionAssign) && e.Profile.Action(ActionAssign) != nil
 	return rapid.Custom(func(t *rapid.T) Case {
 		probe, h := e.drawCreate(t, homes, append([]string{"PrimaryIpAddress", "ClientToken"}, addressParams...)...)
 		first := e.createIn(h)
 		first.Params["PrimaryIpAddress"] = freeAddr(h, &probe).Draw(t, "PrimaryIpAddress")
 		probe.Params["PrimaryIpAddress"] = first.Params["PrimaryIpAddress"]
+		if byAssign && e.mayCall(e.keys[h.Key], ActionAssign) && rapid.Bool().Draw(t, "by AssignPrivateIpAddresses") { // the ENI's own address, asked for again
+			probe = Step{Action: ActionAssign, Key: h.Key, Send: probe.Send, Params: map[string]string{"RegionId": h.Region,
+				"NetworkInterfaceId": Ref(1), "PrivateIpAddress.1": first.Params["PrimaryIpAddress"]}}
+		}
 		return Case{Generator: "rule", Breaks: []string{"addr.ip-in-use"}, Steps: []Step{first, probe}}
 	}), nil
 }
@@ -170,25 +209,6 @@ func (e *Env) anyHome() ([]Home, error) {
 		return nil, fmt.Errorf("no home to send from")
 	}
 	return homes, nil
-}
-
-func deleteWithout(e *Env) (*rapid.Generator[Case], error) {
-	homes, err := e.anyHome()
-	return aux(e, homes, err, "param.missing.NetworkInterfaceId", "DeleteNetworkInterface", func(*rapid.T, map[string]string, Home) {})
-}
-
-func deleteUnknown(e *Env) (*rapid.Generator[Case], error) {
-	homes, err := e.anyHome()
-	return aux(e, homes, err, "ref.eni-not-found", "DeleteNetworkInterface", func(t *rapid.T, p map[string]string, _ Home) {
-		p["NetworkInterfaceId"] = rapid.StringMatching(`eni-[0-9a-z]{20}`).Filter(func(id string) bool {
-			for _, n := range e.World.ENIs {
-				if n.ID == id {
-					return false
-				}
-			}
-			return true
-		}).Draw(t, "NetworkInterfaceId")
-	})
 }
 
 func describeBadPage(e *Env) (*rapid.Generator[Case], error) {
