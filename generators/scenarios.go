@@ -117,7 +117,9 @@ func fill(rule string, room func(*Home) int, others func(*Home) []int) func(e *E
 func (e *Env) fillProbe(t *rapid.T, rule string, create Step, h Home, n int) []Step {
 	r := e.Profile.Rule(rule)
 	ways := []string{e.Profile.Subject}
-	may := func(a string) bool { return r.AppliesTo(a) && e.Profile.Action(a) != nil && e.mayCall(e.keys[h.Key], a) }
+	may := func(a string) bool {
+		return r.AppliesTo(a) && e.Profile.Action(a) != nil && e.mayCall(e.keys[h.Key], a)
+	}
 	if may(ActionAssign) && n > 0 {
 		ways = append(ways, ActionAssign)
 	}
