@@ -110,8 +110,8 @@ func ruleProperty(p *spec.Profile, r *spec.Rule) *Property {
 		prop.Unreachable = r.Unreachable
 	}
 	for _, a := range r.Actions {
-		if a != p.Subject {
-			prop.Needs = a
+		if !r.AppliesTo(p.Subject) && prop.Needs == "" {
+			prop.Needs = a // a rule of other actions only: the target must have the first
 		}
 	}
 	id := r.ID

@@ -8,9 +8,9 @@ import (
 	"github.com/eniconform/eniconform/spec"
 )
 
-// tagPageSize is how many entries a ListTagResources page holds (decision
+// TagPageSize is how many entries a ListTagResources page holds (decision
 // list-tags-paging).
-const tagPageSize = 50
+const TagPageSize = 50
 
 // tagSelection is what a ListTagResources selects: every entry, in order, and
 // the ENIs whose entries may differ (a change in flight, an ENI that may
@@ -72,7 +72,7 @@ func tagPage(all []TagResource, token string) ([]TagResource, string) {
 	if n, err := strconv.Atoi(token); err == nil && n >= 0 && n <= len(all) {
 		from = n
 	}
-	end := min(from+tagPageSize, len(all))
+	end := min(from+TagPageSize, len(all))
 	next := ""
 	if end < len(all) {
 		next = strconv.Itoa(end)

@@ -126,17 +126,61 @@ type eniSets struct {
 	NetworkInterfaceSet []eniBody `json:"NetworkInterfaceSet" xml:"NetworkInterfaceSet"`
 }
 
+// assignBody is the AssignPrivateIpAddresses response.
+type assignBody struct {
+	XMLName                       xml.Name    `json:"-"`
+	RequestID                     string      `json:"RequestId" xml:"RequestId"`
+	AssignedPrivateIPAddressesSet assignedSet `json:"AssignedPrivateIpAddressesSet" xml:"AssignedPrivateIpAddressesSet"`
+}
+
+type assignedSet struct {
+	NetworkInterfaceID string       `json:"NetworkInterfaceId" xml:"NetworkInterfaceId"`
+	PrivateIPSet       addressList  `json:"PrivateIpSet" xml:"PrivateIpSet"`
+	Ipv4PrefixSet      prefixesList `json:"Ipv4PrefixSet" xml:"Ipv4PrefixSet"`
+}
+
+type addressList struct {
+	PrivateIPAddress []string `json:"PrivateIpAddress" xml:"PrivateIpAddress"`
+}
+
+type prefixesList struct {
+	Ipv4Prefixes []string `json:"Ipv4Prefixes" xml:"Ipv4Prefixes"`
+}
+
+// listTagsBody is the ListTagResources response; TagResources.TagResource
+// is always rendered, an empty list too (Terraform reads it, CLIENTS.md §9).
+type listTagsBody struct {
+	XMLName      xml.Name     `json:"-"`
+	RequestID    string       `json:"RequestId" xml:"RequestId"`
+	NextToken    string       `json:"NextToken" xml:"NextToken"`
+	TagResources tagResources `json:"TagResources" xml:"TagResources"`
+}
+
+type tagResources struct {
+	TagResource []tagResource `json:"TagResource" xml:"TagResource"`
+}
+
+type tagResource struct {
+	ResourceID   string `json:"ResourceId" xml:"ResourceId"`
+	ResourceType string `json:"ResourceType" xml:"ResourceType"`
+	TagKey       string `json:"TagKey" xml:"TagKey"`
+	TagValue     string `json:"TagValue" xml:"TagValue"`
+}
+
 // anyBody decodes every body ParseResponse meets: the error envelope and the
-// success bodies of all three actions. The root element name is not checked.
+// success bodies of every action. The root element name is not checked.
 type anyBody struct {
-	RequestID            string  `json:"RequestId" xml:"RequestId"`
-	HostID               string  `json:"HostId" xml:"HostId"`
-	Code                 string  `json:"Code" xml:"Code"`
-	Message              string  `json:"Message" xml:"Message"`
-	Recommend            string  `json:"Recommend" xml:"Recommend"`
-	TotalCount           int     `json:"TotalCount" xml:"TotalCount"`
-	PageNumber           int     `json:"PageNumber" xml:"PageNumber"`
-	PageSize             int     `json:"PageSize" xml:"PageSize"`
-	NetworkInterfaceSets eniSets `json:"NetworkInterfaceSets" xml:"NetworkInterfaceSets"`
+	RequestID                     string       `json:"RequestId" xml:"RequestId"`
+	HostID                        string       `json:"HostId" xml:"HostId"`
+	Code                          string       `json:"Code" xml:"Code"`
+	Message                       string       `json:"Message" xml:"Message"`
+	Recommend                     string       `json:"Recommend" xml:"Recommend"`
+	TotalCount                    int          `json:"TotalCount" xml:"TotalCount"`
+	PageNumber                    int          `json:"PageNumber" xml:"PageNumber"`
+	PageSize                      int          `json:"PageSize" xml:"PageSize"`
+	NetworkInterfaceSets          eniSets      `json:"NetworkInterfaceSets" xml:"NetworkInterfaceSets"`
+	AssignedPrivateIPAddressesSet assignedSet  `json:"AssignedPrivateIpAddressesSet" xml:"AssignedPrivateIpAddressesSet"`
+	NextToken                     string       `json:"NextToken" xml:"NextToken"`
+	TagResources                  tagResources `json:"TagResources" xml:"TagResources"`
 	eniBody
 }

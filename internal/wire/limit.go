@@ -1,6 +1,9 @@
 package wire
 
-import "github.com/eniconform/eniconform/spec"
+import (
+	"github.com/eniconform/eniconform/oracle"
+	"github.com/eniconform/eniconform/spec"
+)
 
 // What a conforming answer may need, for BodyLimit.
 const (
@@ -19,6 +22,12 @@ const (
 	// largestPage is the page a DescribeNetworkInterfaces may ask for when
 	// the profile says nothing of PageSize.
 	largestPage = 1000
+	// addressesBytes holds the secondary or IPv6 addresses of an ENI:
+	// 50 addresses of 64 bytes, with their names.
+	addressesBytes = 50 * 64
+	// tagFixedBytes holds a ListTagResources entry but its key and value:
+	// the resource's ID and type and the names.
+	tagFixedBytes = 512
 )
 
 // BodyLimit is the longest body of a conforming answer to a request for
@@ -30,11 +39,15 @@ const (
 // page of 1000 7.1 MiB, any other answer 64 KiB; ParseResponse reads no
 // more.
 func BodyLimit(p *spec.Profile, action string, pageSize int) int64 {
-	if action != ActionDescribe {
-		return answerBytes
-	}
 	if p == nil {
 		p = spec.Default()
+	}
+	switch action {
+	case ActionListTags:
+		return answerBytes + oracle.TagPageSize*(tagFixedBytes+2*charBytes*tagTextMax(p))
+	case ActionDescribe:
+	default:
+		return answerBytes
 	}
 	most := largestPage
 	if a := p.Action(ActionDescribe); a != nil {
@@ -48,15 +61,36 @@ func BodyLimit(p *spec.Profile, action string, pageSize int) int64 {
 	return answerBytes + int64(pageSize)*entryBytes(p)
 }
 
-// entryBytes is the most one ENI of a Describe page takes.
+// entryBytes is the most one ENI of a Describe page takes: its fields of
+// bounded length, every character its string parameters (list items
+// included: the tags) may hold, and its addresses.
 func entryBytes(p *spec.Profile) int64 {
 	n := int64(entryFixedBytes)
 	if a := p.Action(p.Subject); a != nil {
 		for _, prm := range a.Params {
-			if prm.Type == "String" && prm.Constraints != nil {
-				n += int64(prm.Constraints.MaxLen) * charBytes
+			switch c := prm.Constraints; {
+			case c == nil:
+			case prm.Type == "String":
+				n += int64(c.MaxLen) * charBytes
+			case prm.List() && (c.IPv4 || c.IPv6):
+				n += addressesBytes
+			case prm.List():
+				n += int64(prm.MaxItems*c.MaxLen) * charBytes
 			}
 		}
 	}
 	return n
+}
+
+// tagTextMax is the longest tag key or value the profile allows.
+func tagTextMax(p *spec.Profile) int64 {
+	most := 128
+	if a := p.Action(p.Subject); a != nil {
+		for _, name := range []string{"Tag.N.Key", "Tag.N.Value"} {
+			if prm := a.Param(name); prm != nil && prm.Constraints != nil {
+				most = max(most, prm.Constraints.MaxLen)
+			}
+		}
+	}
+	return int64(most)
 }

@@ -35,6 +35,8 @@ const (
 	ActionCreate   = "CreateNetworkInterface"
 	ActionDelete   = "DeleteNetworkInterface"
 	ActionDescribe = "DescribeNetworkInterfaces"
+	ActionAssign   = "AssignPrivateIpAddresses"
+	ActionListTags = "ListTagResources"
 )
 
 // Header names of the ACS3 scheme that are not common parameters.

@@ -22,8 +22,10 @@ const xmlHeader = `<?xml version="1.0" encoding="UTF-8"?>`
 // otherwise it is the success body of action (XML root <ActionResponse>):
 // Create → RequestId, NetworkInterfaceId and, when obs.Created is set, the
 // newer ENI fields; Delete → RequestId; Describe → RequestId, TotalCount,
-// PageNumber, PageSize and NetworkInterfaceSets. Another action gets
-// RequestId only. A nil obs renders as an empty success.
+// PageNumber, PageSize and NetworkInterfaceSets; AssignPrivateIpAddresses →
+// RequestId and AssignedPrivateIpAddressesSet; ListTagResources →
+// RequestId, NextToken and TagResources. Another action gets RequestId
+// only. A nil obs renders as an empty success.
 func Render(w http.ResponseWriter, p *spec.Profile, action string, obs *oracle.Observation) {
 	if obs == nil {
 		obs = &oracle.Observation{}
@@ -80,8 +82,25 @@ func bodyOf(action string, obs *oracle.Observation) any {
 		return &plainBody{XMLName: root, RequestID: obs.RequestID, NetworkInterfaceID: obs.NetworkInterfaceID}
 	case action == ActionDescribe:
 		return describeOf(root, obs)
+	case action == ActionAssign:
+		b := &assignBody{XMLName: root, RequestID: obs.RequestID}
+		b.AssignedPrivateIPAddressesSet = assignedSet{NetworkInterfaceID: obs.AssignedENI,
+			PrivateIPSet: addressList{append([]string{}, obs.Assigned...)}, Ipv4PrefixSet: prefixesList{[]string{}}}
+		return b
+	case action == ActionListTags:
+		return listTagsOf(root, obs)
 	}
 	return &plainBody{XMLName: root, RequestID: obs.RequestID}
+}
+
+// listTagsOf returns the ListTagResources body for obs.
+func listTagsOf(root xml.Name, obs *oracle.Observation) *listTagsBody {
+	b := &listTagsBody{XMLName: root, RequestID: obs.RequestID, NextToken: obs.NextToken}
+	b.TagResources.TagResource = make([]tagResource, len(obs.TagResources))
+	for i, t := range obs.TagResources {
+		b.TagResources.TagResource[i] = tagResource{ResourceID: t.ResourceID, ResourceType: t.ResourceType, TagKey: t.Key, TagValue: t.Value}
+	}
+	return b
 }
 
 // describeOf returns the Describe body for obs.

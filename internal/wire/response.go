@@ -136,7 +136,7 @@ func isHTML(b []byte) bool {
 }
 
 // fill copies a decoded body into obs: the envelope fields always, the
-// action's own fields for Create and Describe.
+// action's own fields for Create, Describe, Assign and ListTagResources.
 func fill(obs *oracle.Observation, action string, b *anyBody) {
 	obs.RequestID, obs.HostID, obs.Code, obs.Message, obs.Recommend = b.RequestID, b.HostID, b.Code, b.Message, b.Recommend
 	switch action {
@@ -150,6 +150,14 @@ func fill(obs *oracle.Observation, action string, b *anyBody) {
 		obs.TotalCount, obs.PageNumber, obs.PageSize = b.TotalCount, b.PageNumber, b.PageSize
 		for _, e := range b.NetworkInterfaceSets.NetworkInterfaceSet {
 			obs.ENIs = append(obs.ENIs, e.view())
+		}
+	case ActionAssign:
+		set := b.AssignedPrivateIPAddressesSet
+		obs.AssignedENI, obs.Assigned = set.NetworkInterfaceID, set.PrivateIPSet.PrivateIPAddress
+	case ActionListTags:
+		obs.NextToken = b.NextToken
+		for _, t := range b.TagResources.TagResource {
+			obs.TagResources = append(obs.TagResources, oracle.TagResource{ResourceID: t.ResourceID, ResourceType: t.ResourceType, Key: t.TagKey, Value: t.TagValue})
 		}
 	}
 }
