@@ -168,8 +168,11 @@ func (e *Env) drawUntag(t *rapid.T, st *Step, made Step, skipped map[string]bool
 		return
 	}
 	keys := itemsOf(made, "Tag.", ".Key")
-	pick := rapid.SliceOfNDistinct(rapid.SampledFrom(keys), 1, len(keys), rapid.ID).Draw(t, "keys to remove")
-	if rapid.Bool().Draw(t, "a key it lacks") {
+	var pick []string
+	if len(keys) > 0 {
+		pick = rapid.SliceOfNDistinct(rapid.SampledFrom(keys), 1, len(keys), rapid.ID).Draw(t, "keys to remove")
+	}
+	if len(keys) == 0 || rapid.Bool().Draw(t, "a key it lacks") {
 		pick = append(pick, validText(e.subject.Param("Tag.N.Key").Constraints, 16).Filter(func(k string) bool { return !slices.Contains(keys, k) }).Draw(t, "absent key"))
 	}
 	for i, k := range pick {

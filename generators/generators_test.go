@@ -188,3 +188,27 @@ func TestMachineReachesLimits(t *testing.T) {
 		}
 	}
 }
+
+// The changes of an ENI and the listings after them are valid requests,
+// in the default world and in random ones.
+func TestChangeThenListIsValid(t *testing.T) {
+	prof := spec.Must(spec.CurrentProfile)
+	rapid.Check(t, func(t *rapid.T) {
+		w := world.Default()
+		if rapid.Bool().Draw(t, "random world") {
+			w = generators.Worlds().Draw(t, "world")
+		}
+		f := newFixture(t, w, prof)
+		g, err := f.Env.ChangeThenList()
+		if err != nil {
+			t.Skip(err)
+		}
+		c := g.Draw(t, "case")
+		steps, _ := f.Run(c)
+		for i, st := range steps {
+			if !st.Prediction.Success() {
+				t.Fatalf("step %d is predicted %s: %s", i+1, st.Prediction.Winner.ID, st.Step)
+			}
+		}
+	})
+}

@@ -131,7 +131,7 @@ func others(p *spec.Profile) []*Property {
 				return generators.WithSend(g, change), nil
 			}}
 	}
-	return []*Property{
+	props := []*Property{
 		{Family: "parameters", Name: "a valid CreateNetworkInterface succeeds with a new, well-formed NetworkInterfaceId",
 			Rows: []string{spec.AspectValid}, Labels: []string{"parameters", "valid"}, Cases: (*generators.Env).Valid},
 		{Family: "parameters", Name: "a request breaking several rules is refused by one of them (by the first in precedence, strictly)",
@@ -161,4 +161,11 @@ func others(p *spec.Profile) []*Property {
 		{Family: FamilyPostState, Name: "DescribeNetworkInterfaces after a create shows the ENI as it was created",
 			Rows: []string{spec.AspectPostState}, Labels: []string{FamilyPostState}, Needs: "DescribeNetworkInterfaces", Cases: (*generators.Env).CreateThenDescribe},
 	}
+	if p.Action(generators.ActionModify) != nil {
+		props = append(props, &Property{Family: FamilyPostState,
+			Name: "DescribeNetworkInterfaces and ListTagResources after a Modify, a Tag or Untag, an Assign or Unassign show the ENI as they left it",
+			Rows: []string{spec.AspectValid, spec.AspectPostState}, Labels: []string{FamilyPostState, "changes"}, Needs: generators.ActionModify,
+			Cases: (*generators.Env).ChangeThenList})
+	}
+	return props
 }
