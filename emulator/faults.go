@@ -21,7 +21,8 @@ import (
 // three ways: it derives a changed profile for the oracle the emulator
 // serves (a constraint off by one, a rule made unreachable, two ranks
 // swapped), it changes the emulator's copy of the world (a quota), or it
-// rewrites a decoded request or an answer through the handler's hooks.
+// rewrites a decoded request, an answer, or what the state learns from it
+// through the handler's hooks.
 // Rules are named by ID and statuses by number, never by error code.
 type Fault struct {
 	Name string // kebab-case, unique
@@ -51,6 +52,7 @@ type Fault struct {
 	world   func(w *oracle.World)                                                            // changes the emulator's copy of the world
 	request func(h *Handler, r *oracle.Request)                                              // rewrites a decoded request
 	answer  func(h *Handler, r *oracle.Request, p *oracle.Prediction, o *oracle.Observation) // rewrites an answer
+	learn   func(r *oracle.Request) *oracle.Request                                          // the request the state learns from (nil: none)
 }
 
 // Faults returns the catalogue of planted faults, covering every rule
@@ -69,8 +71,8 @@ func (f Fault) AppliesTo(profile string) bool {
 }
 
 // faults is the whole catalogue: the base profile's faults, then the
-// current profile's (faults_current.go).
-var faults = append(slices.Clone(baseFaults), currentFaults...)
+// current profile's (faults_current.go, faults_actions.go).
+var faults = slices.Concat(baseFaults, currentFaults, actionFaults)
 
 // FaultNames returns the names of the catalogue, in catalogue order.
 func FaultNames() []string {
@@ -182,12 +184,26 @@ func plantHooks(h *Handler, fs []Fault) hooks {
 	var k hooks
 	var requests []func(*Handler, *oracle.Request)
 	var answers []func(*Handler, *oracle.Request, *oracle.Prediction, *oracle.Observation)
+	var learns []func(*oracle.Request) *oracle.Request
 	for _, f := range fs {
 		if f.request != nil {
 			requests = append(requests, f.request)
 		}
 		if f.answer != nil {
 			answers = append(answers, f.answer)
+		}
+		if f.learn != nil {
+			learns = append(learns, f.learn)
+		}
+	}
+	if len(learns) > 0 {
+		k.learn = func(r *oracle.Request) *oracle.Request {
+			for _, l := range learns {
+				if r = l(r); r == nil {
+					return nil
+				}
+			}
+			return r
 		}
 	}
 	if len(requests) > 0 {
@@ -354,7 +370,7 @@ var baseFaults = []Fault{
 		Doc:   "a SignatureNonce used a moment ago is accepted again (nonces are never remembered)",
 		Setup: true, request: func(_ *Handler, r *oracle.Request) { r.NonceUntil = time.Time{} }},
 	{Name: "not-found-as-400", Family: "references", Breaks: []string{"gateway.unknown-action", "gateway.unknown-key", "ref.region-not-found", "ref.vswitch-not-found",
-		"ref.sg-not-found", "ref.eni-not-found", "ref.resource-group-not-found", "param.sg-repeated"},
+		"ref.sg-not-found", "ref.eni-not-found", "ref.resource-group-not-found", "param.sg-repeated", "ref.tag-resource-not-found", "param.resource-type-invalid"},
 		Doc: "every NotFound error is answered with HTTP 400 instead of 404",
 		answer: func(_ *Handler, _ *oracle.Request, _ *oracle.Prediction, o *oracle.Observation) {
 			if o.Status == http.StatusNotFound {

@@ -85,9 +85,9 @@ type Handler struct {
 // run inside the critical section, in the order of the fields; request
 // runs after the nonce is looked up, so that it can forget it.
 type hooks struct {
-	request func(r *oracle.Request)                                                        // rewrites a decoded request before Predict
-	answer  func(r *oracle.Request, p *oracle.Prediction, o *oracle.Observation)           // rewrites the answer before Next and Render
-	next    func(s oracle.State, p *oracle.Prediction, o *oracle.Observation) oracle.State // replaces Model.Next
+	request func(r *oracle.Request)                                              // rewrites a decoded request before Predict
+	answer  func(r *oracle.Request, p *oracle.Prediction, o *oracle.Observation) // rewrites the answer before Next and Render
+	learn   func(r *oracle.Request) *oracle.Request                              // the request Next learns from: r, another, or nil for none
 }
 
 // New returns a Handler for opts. It fails when the world is invalid (the
@@ -227,15 +227,29 @@ func (h *Handler) step(req *oracle.Request) (oracle.Prediction, oracle.Observati
 	if h.hooks.answer != nil {
 		h.hooks.answer(req, &p, &obs)
 	}
-	if h.hooks.next != nil {
-		h.state = h.hooks.next(h.state, &p, &obs)
-	} else {
-		h.state = h.model.Next(h.state, &p, &obs)
-	}
+	h.learn(req, &p, &obs)
 	if p.RecordsNonce && hasNonce {
 		h.nonces.remember(nonce, p.NonceUntil)
 	}
 	return p, obs
+}
+
+// learn applies the answer to the state: Next, or what a planted fault
+// makes of it (nothing, or the answer to another request). The caller
+// holds h.mu.
+func (h *Handler) learn(req *oracle.Request, p *oracle.Prediction, obs *oracle.Observation) {
+	from := req
+	if h.hooks.learn != nil {
+		from = h.hooks.learn(req)
+	}
+	switch {
+	case from == nil:
+	case from != req:
+		q := h.model.Predict(&h.state, from)
+		h.state = h.model.Next(h.state, &q, obs)
+	default:
+		h.state = h.model.Next(h.state, p, obs)
+	}
 }
 
 // State returns the current state. It is a value that later requests never

@@ -68,17 +68,20 @@ func (e *Env) drawStep(t *rapid.T, action string, homes []Home, skip ...string) 
 }
 
 // setupCreate is the create that makes the ENI of an action: a plain one,
-// with its primary address given (so that an address drawn for the
-// request is not the one the server would choose), with tags for the tag
-// actions to find and secondary addresses for an Unassign to free.
+// with tags for the tag actions to find, secondary addresses for an
+// Unassign to free, and for the actions about addresses its primary
+// address given (so that an address drawn for the request is not the one
+// the server would choose).
 func (e *Env) setupCreate(t *rapid.T, action string, h Home) Step {
 	c := e.createIn(h)
-	c.Params["PrimaryIpAddress"] = freeAddr(h, &c).Draw(t, "setup PrimaryIpAddress")
 	switch action {
 	case ActionUntag, ActionListTags:
 		e.drawParam(t, &c, h, e.subject.Param("Tag.N.Key"))
 	case ActionUnassign:
 		e.drawParam(t, &c, h, e.subject.Param("PrivateIpAddress.N"))
+		fallthrough
+	case ActionAssign:
+		c.Params["PrimaryIpAddress"] = freeAddr(h, &c).Draw(t, "setup PrimaryIpAddress")
 	}
 	e.repair(&c) // no repeated key
 	return c
