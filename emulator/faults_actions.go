@@ -33,11 +33,9 @@ var actionFaults = []Fault{
 		}},
 	{Name: "tag-unknown-resource-accepted", Family: "references", Breaks: []string{"ref.tag-resource-not-found"}, Profiles: current,
 		Doc:     "TagResources and UntagResources accept a ResourceId that is no ENI of the account (and tag what they find)",
-		Setup:   true,
 		profile: unreachable("ref.tag-resource-not-found")},
 	{Name: "unassign-primary-accepted", Family: "addressing", Breaks: []string{"addr.unassign-primary"}, Profiles: current,
-		Doc:   "UnassignPrivateIpAddresses accepts the ENI's primary address (and changes nothing)",
-		Needs: []string{"PrimaryIpAddress", "PrivateIpAddress.N"}, Setup: true,
+		Doc:     "UnassignPrivateIpAddresses accepts the ENI's primary address (and changes nothing)",
 		profile: unreachable("addr.unassign-primary")},
 }
 

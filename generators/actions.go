@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/eniconform/eniconform/oracle"
 	"github.com/eniconform/eniconform/spec"
 	"pgregory.net/rapid"
 )
@@ -31,8 +32,8 @@ const eniKind = "eni"
 // drawStep draws.
 var drawable = []string{ActionModify, ActionTag, ActionUntag, ActionListTags, ActionAssign, ActionUnassign, ActionDescribe}
 
-// onENI says whether an action acts on one ENI and so needs a setup create.
-func onENI(action string) bool { return action != ActionDescribe }
+// onENI says whether an action acts on one ENI that exists.
+func onENI(action string) bool { return action != ActionDescribe && slices.Contains(drawable, action) }
 
 // actionHomes are the homes where a valid request of action can be drawn:
 // the key may call it (and create, for the setup), and there is room for
@@ -63,8 +64,44 @@ func (e *Env) drawStep(t *rapid.T, action string, homes []Home, skip ...string) 
 	}
 	made := e.setupCreate(t, action, h)
 	h.taken = takenIn(&made)
-	e.drawChange(t, &st, h, made, skipped)
+	e.drawChange(t, &st, h, made, Ref(1), skipped)
 	return []Step{made}, st, h
+}
+
+// drawProbe is drawStep for a request that must fail: on an ENI the world
+// lists in the home's vSwitch when there is one (a request that fails
+// changes nothing, and the case is one request; an Unassign then names no
+// address of its own, since that ENI has none), else after a setup create.
+func (e *Env) drawProbe(t *rapid.T, action string, homes []Home, skip ...string) (setup []Step, st Step, h Home) {
+	if !onENI(action) || !slices.ContainsFunc(homes, func(h Home) bool { return e.worldENI(h) != nil }) {
+		return e.drawStep(t, action, homes, skip...)
+	}
+	homes = slices.DeleteFunc(slices.Clone(homes), func(h Home) bool { return e.worldENI(h) == nil })
+	h = rapid.SampledFrom(homes).Draw(t, "home")
+	skipped := map[string]bool{}
+	for _, s := range skip {
+		skipped[s] = true
+	}
+	st = Step{Action: action, Key: h.Key, Params: map[string]string{"RegionId": h.Region}, Send: ValidSend().Draw(t, "send")}
+	eni := e.worldENI(h)
+	made := Step{Params: map[string]string{"PrimaryIpAddress": eni.IP}}
+	h.taken = takenIn(&made)
+	if action == ActionUnassign {
+		skipped["PrivateIpAddress.N"] = true
+	}
+	e.drawChange(t, &st, h, made, eni.ID, skipped)
+	return nil, st, h
+}
+
+// worldENI returns an ENI the world lists in a home's vSwitch and group
+// (whose room the home measures), or nil.
+func (e *Env) worldENI(h Home) *oracle.ENI {
+	for i := range e.World.ENIs {
+		if n := &e.World.ENIs[i]; n.VSwitch == h.VSwitch.ID && n.SecurityGroup == h.SG.ID {
+			return n
+		}
+	}
+	return nil
 }
 
 // setupCreate is the create that makes the ENI of an action: a plain one,
@@ -87,8 +124,9 @@ func (e *Env) setupCreate(t *rapid.T, action string, h Home) Step {
 	return c
 }
 
-// drawChange draws the parameters of a request on the setup ENI.
-func (e *Env) drawChange(t *rapid.T, st *Step, h Home, made Step, skipped map[string]bool) {
+// drawChange draws the parameters of a request on the ENI ref, which made
+// created.
+func (e *Env) drawChange(t *rapid.T, st *Step, h Home, made Step, ref string, skipped map[string]bool) {
 	set := func(name, v string) {
 		if !skipped[name] && !skipped[listName(name)] {
 			st.Params[name] = v
@@ -97,9 +135,9 @@ func (e *Env) drawChange(t *rapid.T, st *Step, h Home, made Step, skipped map[st
 	switch st.Action {
 	case ActionTag, ActionUntag, ActionListTags:
 		set("ResourceType", eniKind)
-		set("ResourceId.1", Ref(1))
+		set("ResourceId.1", ref)
 	default:
-		set("NetworkInterfaceId", Ref(1))
+		set("NetworkInterfaceId", ref)
 	}
 	switch st.Action {
 	case ActionUntag:
@@ -175,7 +213,7 @@ func (e *Env) drawUntag(t *rapid.T, st *Step, made Step, skipped map[string]bool
 	if len(keys) > 0 {
 		pick = rapid.SliceOfNDistinct(rapid.SampledFrom(keys), 1, len(keys), rapid.ID).Draw(t, "keys to remove")
 	}
-	if len(keys) == 0 || rapid.Bool().Draw(t, "a key it lacks") {
+	if rapid.Bool().Draw(t, "a key it lacks") {
 		pick = append(pick, validText(e.subject.Param("Tag.N.Key").Constraints, 16).Filter(func(k string) bool { return !slices.Contains(keys, k) }).Draw(t, "absent key"))
 	}
 	for i, k := range pick {
@@ -212,12 +250,15 @@ func itemsOf(st Step, prefix, suffix string) []string {
 }
 
 // actionsOf lists the actions a rule's cases may probe with: the subject
-// when the rule applies to it, and the drawable actions of the profile it
-// applies to (all of them for a rule of every action).
+// when the rule applies to it, and the drawable actions of the profile the
+// rule names (a rule of every action is probed with the create).
 func actionsOf(p *spec.Profile, r *spec.Rule) []string {
-	var out []string
-	for _, a := range append([]string{p.Subject}, drawable...) {
-		if p.Action(a) != nil && r.AppliesTo(a) {
+	out := []string{}
+	if r.AppliesTo(p.Subject) {
+		out = append(out, p.Subject)
+	}
+	for _, a := range drawable {
+		if p.Action(a) != nil && slices.Contains(r.Actions, a) {
 			out = append(out, a)
 		}
 	}

@@ -30,7 +30,7 @@ func (e *Env) ChangeThenList() (*rapid.Generator[Case], error) {
 		c := Case{Generator: "post-state", Steps: append(setup, st)}
 		if then := e.thenActions(h); len(then) > 0 && rapid.Bool().Draw(t, "a second change") {
 			next := Step{Action: rapid.SampledFrom(then).Draw(t, "second change"), Key: h.Key, Params: map[string]string{"RegionId": h.Region}, Send: ValidSend().Draw(t, "send")}
-			e.drawChange(t, &next, h, setup[0], nil)
+			e.drawChange(t, &next, h, setup[0], Ref(1), nil)
 			c.Steps = append(c.Steps, next)
 		}
 		c.Steps = append(c.Steps, e.listAfter(t, h, c.Steps))

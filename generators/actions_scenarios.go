@@ -89,7 +89,7 @@ func tagUnknown(e *Env) (*rapid.Generator[Case], error) {
 			return nil, fmt.Errorf("no key may call %s", action)
 		}
 		return rapid.Custom(func(t *rapid.T) Case {
-			setup, st, h := e.drawStep(t, action, homes)
+			setup, st, h := e.drawProbe(t, action, homes)
 			others := append(e.foreignIDs(h, true), e.foreignIDs(h, false)...)
 			others = append(others, h.VSwitch.ID, h.SG.ID)
 			at := rapid.IntRange(1, 2).Draw(t, "at ResourceId")
@@ -147,10 +147,16 @@ func (e *Env) unassigning(rule string, bad func(t *rapid.T, made Step, h Home) s
 		return nil, fmt.Errorf("no key may call %s", ActionUnassign)
 	}
 	return rapid.Custom(func(t *rapid.T) Case {
-		setup, st, h := e.drawStep(t, ActionUnassign, homes)
+		setup, st, h := e.drawProbe(t, ActionUnassign, homes)
+		made := Step{Params: map[string]string{}}
+		if len(setup) > 0 {
+			made = setup[0]
+		} else if eni := e.worldENI(h); eni != nil {
+			made.Params["PrimaryIpAddress"] = eni.IP
+		}
 		n := len(itemsOf(st, "PrivateIpAddress.", ""))
 		at := rapid.IntRange(1, n+1).Draw(t, "at PrivateIpAddress")
-		st.Params["PrivateIpAddress."+strconv.Itoa(at)] = bad(t, setup[0], h)
+		st.Params["PrivateIpAddress."+strconv.Itoa(at)] = bad(t, made, h)
 		return Case{Generator: "rule", Breaks: []string{rule}, Steps: append(setup, st)}
 	}), nil
 }

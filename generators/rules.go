@@ -218,7 +218,7 @@ func (m mutation) single(e *Env) (*rapid.Generator[Case], error) {
 		return nil, fmt.Errorf("the world has no place where %s can be broken alone by %s", m.rule, m.action)
 	}
 	return rapid.Custom(func(t *rapid.T) Case {
-		setup, st, h := e.drawStep(t, m.action, homes, append([]string{m.touches}, m.skips...)...)
+		setup, st, h := e.drawProbe(t, m.action, homes, append([]string{m.touches}, m.skips...)...)
 		m.apply(e, t, &st, h)
 		return Case{Generator: "rule", Breaks: []string{m.rule}, Steps: append(setup, st)}
 	}), nil

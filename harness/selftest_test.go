@@ -76,7 +76,8 @@ func killRate(t *testing.T, prof *spec.Profile, res *harness.SelftestResult) {
 
 // minimal checks that a caught fault's shrunk case has one step unless the
 // fault declares setup steps, and no parameter beyond the required ones of
-// each step's action and the fault's Needs.
+// each step's action, the fault's Needs and those the rules it breaks are
+// about.
 func minimal(t *testing.T, prof *spec.Profile, r harness.FaultResult) {
 	c := r.Failure.Outcome.Case
 	if setup := len(c.Steps) > 1; setup != r.Fault.Setup {
@@ -86,7 +87,7 @@ func minimal(t *testing.T, prof *spec.Profile, r harness.FaultResult) {
 		var extra []string
 		for name := range st.Params {
 			listing := r.Fault.Family == "post-state" && st.Action != prof.Subject // a describe may select the ENI it lists
-			if !listing && !required(prof, st.Action, name) && !needs(prof, st.Action, r.Fault, name) {
+			if !listing && !required(prof, st.Action, name) && !needs(prof, st.Action, r.Fault, name) && !about(prof, st.Action, r.Fault, name) {
 				extra = append(extra, name)
 			}
 		}
@@ -123,6 +124,19 @@ func needs(prof *spec.Profile, action string, f emulator.Fault, name string) boo
 	}
 	a := prof.Action(action)
 	return a != nil && a.Param(name) != nil && slices.Contains(f.Needs, a.Param(name).Name)
+}
+
+// about reports whether the parameter is one a rule the fault breaks is
+// about on that action (a Modify's SecurityGroupId.N for the group rules).
+func about(prof *spec.Profile, action string, f emulator.Fault, name string) bool {
+	a := prof.Action(action)
+	if a == nil || a.Param(name) == nil {
+		return false
+	}
+	return slices.ContainsFunc(f.Breaks, func(id string) bool {
+		r := prof.Rule(id)
+		return r != nil && r.AppliesTo(action) && slices.Contains(r.Params, a.Param(name).Name)
+	})
 }
 
 func steps(c generators.Case) string {
