@@ -99,10 +99,10 @@ var mutations = []mutation{
 	}),
 	keyMutation("account.subuser-denied", "a RAM user whose permissions leave CreateNetworkInterface out (type: ram, main: the account's uid, permissions: [DescribeNetworkInterfaces])",
 		func(e *Env, a *oracle.Account) bool {
-		m := e.main(a.Main)
-		return a.Type == "ram" && !a.Expired && !a.Disabled && m != nil && !slices.Contains(m.RAMUnsupported, e.Profile.Subject) &&
-			!slices.Contains(a.Permissions, "*") && !slices.Contains(a.Permissions, e.Profile.Subject)
-	}),
+			m := e.main(a.Main)
+			return a.Type == "ram" && !a.Expired && !a.Disabled && m != nil && !slices.Contains(m.RAMUnsupported, e.Profile.Subject) &&
+				!slices.Contains(a.Permissions, "*") && !slices.Contains(a.Permissions, e.Profile.Subject)
+		}),
 	{rule: "param.unsupported", touches: "extra", combine: independent, apply: func(e *Env, t *rapid.T, st *Step, _ Home) {
 		name := rapid.SampledFrom([]string{"SecurityGroupIds.1", "Tag.1.Key", "ResourceGroupId", "SecondaryPrivateIpAddressCount",
 			"PrivateIpAddress.1", "QueueNumber", "InstanceType", "Visible", "regionid", "NetworkInterfaceId",
