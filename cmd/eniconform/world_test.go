@@ -59,7 +59,7 @@ func TestWorldCheck(t *testing.T) {
 func TestBundleAndVerify(t *testing.T) {
 	dir := t.TempDir()
 	bundle := filepath.Join(dir, "cert.tar.gz")
-	code, stdout, stderr := execBin(t, "run", "--fault", "name-length-off-by-one", "--checks", "10", "--report-dir", filepath.Join(dir, "r"),
+	code, stdout, stderr := execBin(t, "run", "--fault", "request-id-missing", "--checks", "10", "--seed", "1", "--report-dir", filepath.Join(dir, "r"),
 		"--bundle", bundle, "--target-name", "my emulator", "--target-version", "0.1")
 	if code != 1 || !strings.Contains(stdout, "bundle: "+bundle) {
 		t.Fatalf("run --bundle: exit %d\n%s\n%s", code, stdout, stderr)
