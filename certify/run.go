@@ -155,7 +155,7 @@ func newRunner(cfg Config) (*runner, error) {
 	env := generators.NewEnv(cfg.World, bench.Emulator().Profile())
 	if len(env.Homes) == 0 {
 		bench.Close()
-		return nil, errors.New("certify: the world has no home where a create can succeed")
+		return nil, errors.New("certify: the world lacks a vSwitch and security group where a create can succeed; see eniconform world --template")
 	}
 	home := env.Homes[0]
 	r := &runner{cfg: cfg, data: data, profile: bench.Emulator().Profile(), bench: bench, env: env, home: home,

@@ -48,7 +48,7 @@ func (e *Env) namingENI(rule string, set func(t *rapid.T, p map[string]string)) 
 		}
 		homes := e.actionHomes(action)
 		if len(homes) == 0 {
-			return nil, fmt.Errorf("no key may call %s", action)
+			return nil, lackKey(action)
 		}
 		return rapid.Custom(func(t *rapid.T) Case {
 			_, st, _ := e.drawStep(t, action, homes, "NetworkInterfaceId")
@@ -86,14 +86,17 @@ func tagUnknown(e *Env) (*rapid.Generator[Case], error) {
 	return e.onActions(rule, func(action string) (*rapid.Generator[Case], error) {
 		homes := e.actionHomes(action)
 		if len(homes) == 0 {
-			return nil, fmt.Errorf("no key may call %s", action)
+			return nil, lackKey(action)
 		}
 		return rapid.Custom(func(t *rapid.T) Case {
-			setup, st, h := e.drawProbe(t, action, homes)
+			setup, st, h := e.drawStep(t, action, homes)
 			others := append(e.foreignIDs(h, true), e.foreignIDs(h, false)...)
 			others = append(others, h.VSwitch.ID, h.SG.ID)
 			at := rapid.IntRange(1, 2).Draw(t, "at ResourceId")
 			st.Params["ResourceId."+strconv.Itoa(at)] = unknownID(t, "eni-", others, "ResourceId")
+			if at == 1 {
+				setup = nil // the request names no ENI the setup made: alone it is the case
+			}
 			return Case{Generator: "rule", Breaks: []string{rule}, Steps: append(setup, st)}
 		}), nil
 	})
@@ -108,7 +111,7 @@ func assignOverLimit(e *Env) (*rapid.Generator[Case], error) {
 		return h.PoolRoom > r.Max+15 && h.CapacityRoom > r.Max+15 && h.QuotaRoom > 0 && e.mayCall(e.keys[h.Key], ActionAssign)
 	})
 	if len(homes) == 0 {
-		return nil, fmt.Errorf("no home with %d free addresses and room in its group for them", r.Max+15)
+		return nil, fmt.Errorf("the world lacks a vSwitch with %d free addresses and a security group with room for them, of one account and VPC; see eniconform world --template", r.Max+15)
 	}
 	return rapid.Custom(func(t *rapid.T) Case {
 		h := rapid.SampledFrom(homes).Draw(t, "home")
@@ -144,19 +147,13 @@ func unassignFree(e *Env) (*rapid.Generator[Case], error) {
 func (e *Env) unassigning(rule string, bad func(t *rapid.T, made Step, h Home) string) (*rapid.Generator[Case], error) {
 	homes := e.actionHomes(ActionUnassign)
 	if len(homes) == 0 || e.Profile.Action(ActionUnassign) == nil {
-		return nil, fmt.Errorf("no key may call %s", ActionUnassign)
+		return nil, lackKey(ActionUnassign)
 	}
 	return rapid.Custom(func(t *rapid.T) Case {
-		setup, st, h := e.drawProbe(t, ActionUnassign, homes)
-		made := Step{Params: map[string]string{}}
-		if len(setup) > 0 {
-			made = setup[0]
-		} else if eni := e.worldENI(h); eni != nil {
-			made.Params["PrimaryIpAddress"] = eni.IP
-		}
+		setup, st, h := e.drawStep(t, ActionUnassign, homes)
 		n := len(itemsOf(st, "PrivateIpAddress.", ""))
 		at := rapid.IntRange(1, n+1).Draw(t, "at PrivateIpAddress")
-		st.Params["PrivateIpAddress."+strconv.Itoa(at)] = bad(t, made, h)
+		st.Params["PrivateIpAddress."+strconv.Itoa(at)] = bad(t, setup[0], h)
 		return Case{Generator: "rule", Breaks: []string{rule}, Steps: append(setup, st)}
 	}), nil
 }

@@ -82,6 +82,15 @@ var conceptWhere = map[string]func(e *Env, h *Home) bool{
 	"ResourceGroupId":                func(e *Env, h *Home) bool { return len(e.resourceGroups(*h, true)) > 0 },
 }
 
+// conceptLacks says what a world lacks where conceptWhere holds nowhere.
+var conceptLacks = map[string]string{
+	"PrivateIpAddress.N":             "a vSwitch and security group with room for three more addresses",
+	"SecondaryPrivateIpAddressCount": "a vSwitch and security group with room for three more addresses",
+	"Ipv6Address.N":                  lacksV6,
+	"Ipv6AddressCount":               lacksV6,
+	"ResourceGroupId":                "a resource group (a resource_groups entry) of an account with a vSwitch and security group",
+}
+
 // repeatWhere says where a list can hold one value twice without
 // breaking another rule; absent: wherever its values can be drawn.
 var repeatWhere = map[string]func(e *Env, h *Home) bool{

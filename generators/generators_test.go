@@ -3,6 +3,7 @@ package generators_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -211,4 +212,39 @@ func TestChangeThenListIsValid(t *testing.T) {
 			}
 		}
 	})
+}
+
+// In a world with one key, one vSwitch and one group, most rules cannot be
+// broken alone; each such skip names what the world lacks (or the flag
+// to pass), never the generators' own terms.
+func TestSkipReasonsSayWhatToAdd(t *testing.T) {
+	w, err := world.Parse("bare.yaml", []byte(`
+accounts: [{access_key_id: me, access_key_secret: s}]
+regions: [{id: cn-hangzhou, zones: [cn-hangzhou-h]}]
+vpcs: [{id: vpc-1, region: cn-hangzhou, cidr: 10.0.0.0/16}]
+vswitches: [{id: vsw-1, vpc: vpc-1, zone: cn-hangzhou-h, cidr: 10.0.0.0/24}]
+security_groups: [{id: sg-1, region: cn-hangzhou, vpc: vpc-1}]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range spec.Names() {
+		p, _ := spec.Get(name)
+		e := generators.NewEnv(w, p)
+		skipped := 0
+		for _, r := range p.Rules {
+			if !r.Reachable() {
+				continue
+			}
+			if _, err := e.ForRule(r.ID); err != nil {
+				skipped++
+				if msg := err.Error(); !strings.Contains(msg, "world --template") || !strings.Contains(msg, "lacks") && !strings.Contains(msg, "add ") {
+					t.Errorf("%s %s: the skip reason does not say what to add: %s", name, r.ID, msg)
+				}
+			}
+		}
+		if skipped < 5 {
+			t.Errorf("%s: only %d rules skipped in a bare world", name, skipped)
+		}
+	}
 }

@@ -139,7 +139,7 @@ func partners(p *spec.Profile, names []string) []string {
 
 // dataMutation builds the mutation of a rule of a generic kind.
 func dataMutation(r *spec.Rule, params []*spec.Param) (mutation, bool) {
-	m := mutation{rule: r.ID, touches: r.Params[0], skips: r.Params, combine: independent, where: whereAll(params)}
+	m := mutation{rule: r.ID, touches: r.Params[0], skips: r.Params, combine: independent, where: whereAll(params), lacks: lacksAll(params)}
 	switch r.Check {
 	case "format":
 		m.where = nil
@@ -204,6 +204,17 @@ func dataMutation(r *spec.Rule, params []*spec.Param) (mutation, bool) {
 		return m, false
 	}
 	return m, true
+}
+
+// lacksAll says what a world lacks where whereAll holds nowhere.
+func lacksAll(params []*spec.Param) string {
+	var out []string
+	for _, p := range params {
+		if l := conceptLacks[p.Name]; l != "" && !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, ", and ")
 }
 
 // whereAll is where every parameter can be drawn validly.

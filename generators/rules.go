@@ -20,6 +20,7 @@ type mutation struct {
 	skips   []string                                   // more parameters the valid create must leave to it
 	needs   string                                     // what must stay valid for its rule to fire (combinable ones); "": nothing
 	where   func(e *Env, h *Home) bool                 // the homes it applies in; nil: any
+	lacks   string                                     // what to add to a world where no home qualifies
 	apply   func(e *Env, t *rapid.T, st *Step, h Home) // changes the step
 	combine combine                                    // how it mixes into multi-violation cases
 }
@@ -69,7 +70,8 @@ var mutations = []mutation{
 	{rule: "gateway.unknown-key", touches: "key", apply: func(e *Env, t *rapid.T, st *Step, _ Home) {
 		st.Key = rapid.StringMatching(`nokey-[a-z0-9]{4,12}`).Filter(func(k string) bool { return e.keys[k] == nil }).Draw(t, "AccessKeyId")
 	}},
-	keyMutation("gateway.key-inactive", func(e *Env, a *oracle.Account) bool { return a.Disabled && !a.Expired && e.ramOK(a) }),
+	keyMutation("gateway.key-inactive", "a disabled access key of an account (an accounts entry with disabled: true and that account's uid)",
+		func(e *Env, a *oracle.Account) bool { return a.Disabled && !a.Expired && e.ramOK(a) }),
 	{rule: "gateway.timestamp-format", touches: "Timestamp", combine: independent, apply: func(_ *Env, t *rapid.T, st *Step, _ Home) {
 		st.Send.Timestamp = rapid.SampledFrom([]string{"2026-11-26 08:00:00", "2026-11-26T08:00:00", "20261126T080000Z",
 			"1764144000", "2026-11-26T08:00:00+08:00", "2026-13-26T08:00:00Z", "2026-02-30T08:00:00Z", "2026-11-26T25:00:00Z", "yesterday"}).Draw(t, "Timestamp")
@@ -88,17 +90,20 @@ var mutations = []mutation{
 			st.Send.CorruptSignature = true
 		}
 	}},
-	keyMutation("account.not-found", func(e *Env, a *oracle.Account) bool { return a.Expired && !a.Disabled && e.ramOK(a) }),
-	keyMutation("account.ram-not-supported", func(e *Env, a *oracle.Account) bool {
+	keyMutation("account.not-found", "an expired access key of an account (an accounts entry with expired: true and that account's uid)",
+		func(e *Env, a *oracle.Account) bool { return a.Expired && !a.Disabled && e.ramOK(a) }),
+	keyMutation("account.ram-not-supported", "a main account whose RAM users may not call the ENI APIs (ram_unsupported: [CreateNetworkInterface, ...]) "+
+		"with a RAM user allowed everything (permissions: [\"*\"]) and a vSwitch and security group of its own", func(e *Env, a *oracle.Account) bool {
 		m := e.main(a.Main)
 		return a.Type == "ram" && !a.Expired && !a.Disabled && m != nil && slices.Contains(m.RAMUnsupported, e.Profile.Subject) &&
 			(slices.Contains(a.Permissions, "*") || slices.Contains(a.Permissions, e.Profile.Subject))
 	}),
-	keyMutation("account.subuser-denied", func(e *Env, a *oracle.Account) bool {
-		m := e.main(a.Main)
-		return a.Type == "ram" && !a.Expired && !a.Disabled && m != nil && !slices.Contains(m.RAMUnsupported, e.Profile.Subject) &&
-			!slices.Contains(a.Permissions, "*") && !slices.Contains(a.Permissions, e.Profile.Subject)
-	}),
+	keyMutation("account.subuser-denied", "a RAM user whose permissions leave CreateNetworkInterface out (type: ram, main: the account's uid, permissions: [DescribeNetworkInterfaces])",
+		func(e *Env, a *oracle.Account) bool {
+			m := e.main(a.Main)
+			return a.Type == "ram" && !a.Expired && !a.Disabled && m != nil && !slices.Contains(m.RAMUnsupported, e.Profile.Subject) &&
+				!slices.Contains(a.Permissions, "*") && !slices.Contains(a.Permissions, e.Profile.Subject)
+		}),
 	{rule: "param.unsupported", touches: "extra", combine: independent, apply: func(e *Env, t *rapid.T, st *Step, _ Home) {
 		name := rapid.SampledFrom([]string{"SecurityGroupIds.1", "Tag.1.Key", "ResourceGroupId", "SecondaryPrivateIpAddressCount",
 			"PrivateIpAddress.1", "QueueNumber", "InstanceType", "Visible", "regionid", "NetworkInterfaceId",
@@ -124,10 +129,12 @@ var mutations = []mutation{
 		st.Params["SecurityGroupId"] = unknownID(t, "sg-", e.foreignIDs(h, false), "SecurityGroupId")
 	}},
 	{rule: "ref.sg-not-vpc", touches: "SecurityGroupId", skips: addressParams, where: func(e *Env, h *Home) bool { return len(e.groups(*h, true)) > 0 },
+		lacks:   "a classic security group (a security_groups entry without vpc) in the region and account of a vSwitch",
 		combine: combinable, apply: func(e *Env, t *rapid.T, st *Step, h Home) {
 			st.Params["SecurityGroupId"] = rapid.SampledFrom(e.groups(h, true)).Draw(t, "SecurityGroupId")
 		}},
 	{rule: "ref.vpc-mismatch", touches: "SecurityGroupId", skips: addressParams, needs: "VSwitchId", where: func(e *Env, h *Home) bool { return len(e.groups(*h, false)) > 0 },
+		lacks:   "a security group in another VPC of the same region and account (a second vpcs entry, and a security group in it)",
 		combine: combinable, apply: func(e *Env, t *rapid.T, st *Step, h Home) {
 			st.Params["SecurityGroupId"] = rapid.SampledFrom(e.groups(h, false)).Draw(t, "SecurityGroupId")
 		}},
@@ -147,7 +154,7 @@ func (e *Env) ramOK(a *oracle.Account) bool {
 }
 
 // keyMutation sends with a key of the home's owner that keep selects.
-func keyMutation(rule string, keep func(*Env, *oracle.Account) bool) mutation {
+func keyMutation(rule, lacks string, keep func(*Env, *oracle.Account) bool) mutation {
 	keysOf := func(e *Env, owner string) []string {
 		var out []string
 		for _, a := range e.World.Accounts {
@@ -158,7 +165,7 @@ func keyMutation(rule string, keep func(*Env, *oracle.Account) bool) mutation {
 		sort.Strings(out)
 		return out
 	}
-	return mutation{rule: rule, touches: "key",
+	return mutation{rule: rule, touches: "key", lacks: lacks,
 		where: func(e *Env, h *Home) bool { return len(keysOf(e, h.Owner)) > 0 },
 		apply: func(e *Env, t *rapid.T, st *Step, h Home) {
 			st.Key = rapid.SampledFrom(keysOf(e, h.Owner)).Draw(t, "AccessKeyId")
@@ -205,6 +212,29 @@ func unknownID(t *rapid.T, prefix string, foreign []string, label string) string
 	return rapid.SampledFrom(foreign).Draw(t, label)
 }
 
+// noPlace says what a world lacks for a mutation to apply.
+func noPlace(m mutation) error {
+	if m.lacks != "" {
+		return fmt.Errorf("the world lacks %s; see eniconform world --template", m.lacks)
+	}
+	return lackRoom(1)
+}
+
+// lackRoom says the world has no vSwitch and group where n creates succeed.
+func lackRoom(n int) error {
+	what := "a free address"
+	if n > 1 {
+		what = fmt.Sprintf("%d free addresses", n)
+	}
+	return fmt.Errorf("the world lacks a vSwitch and a security group of one account and VPC with %s; see eniconform world --template", what)
+}
+
+// lackKey says no key that may create an ENI may also call action.
+func lackKey(action string) error {
+	return fmt.Errorf("the world lacks a key that may call both CreateNetworkInterface and %s (a main account's key, or a RAM user with "+
+		"permissions [\"*\"]) in an account with a vSwitch and security group; see eniconform world --template", action)
+}
+
 // single wraps a mutation as the generator of cases whose probe is a
 // valid request of its action so changed (after the setup create an
 // action on one ENI needs).
@@ -215,10 +245,13 @@ func (m mutation) single(e *Env) (*rapid.Generator[Case], error) {
 	}
 	homes = slices.DeleteFunc(homes, func(h Home) bool { return m.where != nil && !m.where(e, &h) })
 	if len(homes) == 0 {
-		return nil, fmt.Errorf("the world has no place where %s can be broken alone by %s", m.rule, m.action)
+		if m.action != e.Profile.Subject && m.lacks == "" && len(e.actionHomes(m.action)) == 0 {
+			return nil, lackKey(m.action)
+		}
+		return nil, noPlace(m)
 	}
 	return rapid.Custom(func(t *rapid.T) Case {
-		setup, st, h := e.drawProbe(t, m.action, homes, append([]string{m.touches}, m.skips...)...)
+		setup, st, h := e.drawStep(t, m.action, homes, append([]string{m.touches}, m.skips...)...)
 		m.apply(e, t, &st, h)
 		return Case{Generator: "rule", Breaks: []string{m.rule}, Steps: append(setup, st)}
 	}), nil

@@ -47,7 +47,7 @@ func nonceReused(e *Env) (*rapid.Generator[Case], error) {
 	const describe = "DescribeNetworkInterfaces"
 	homes := e.homesWhere(func(h *Home) bool { return h.Room() > 0 && e.mayCall(e.keys[h.Key], describe) })
 	if len(homes) == 0 || e.Profile.Action(describe) == nil {
-		return nil, fmt.Errorf("no key may both describe and create")
+		return nil, lackKey(describe)
 	}
 	return rapid.Custom(func(t *rapid.T) Case {
 		probe, h := e.drawCreate(t, homes)
@@ -62,7 +62,7 @@ func nonceReused(e *Env) (*rapid.Generator[Case], error) {
 func tokenMismatch(e *Env) (*rapid.Generator[Case], error) {
 	homes := e.homesWhere(func(h *Home) bool { return h.Room() > 1 })
 	if len(homes) == 0 {
-		return nil, fmt.Errorf("no home with room for two ENIs")
+		return nil, lackRoom(2)
 	}
 	return rapid.Custom(func(t *rapid.T) Case {
 		first, _ := e.drawCreate(t, homes, append([]string{"ClientToken", "PrimaryIpAddress"}, addressParams...)...) // the addresses would be in use at the probe
@@ -96,7 +96,7 @@ func fill(rule string, room func(*Home) int, others func(*Home) []int) func(e *E
 			return r >= 0 && r <= e.MaxFill
 		})
 		if len(homes) == 0 {
-			return nil, fmt.Errorf("no place in the world where this limit is reached first within %d creates (--max-fill): %s", e.MaxFill, fillHint[rule])
+			return nil, fmt.Errorf("no place in the world where this limit is reached first within %d creates (--max-fill): %s (see eniconform world --template)", e.MaxFill, fillHint[rule])
 		}
 		return rapid.Custom(func(t *rapid.T) Case {
 			probe, h := e.drawCreate(t, homes, append([]string{"PrimaryIpAddress"}, addressParams...)...)
@@ -173,7 +173,7 @@ func (e *Env) groupKindFits(rule string, h *Home) bool {
 func ipv6InUse(e *Env) (*rapid.Generator[Case], error) {
 	homes := e.homesWhere(func(h *Home) bool { return h.Room() > 1 && h.Net6.IsValid() })
 	if len(homes) == 0 {
-		return nil, fmt.Errorf("no home with room for two ENIs in a vSwitch with IPv6 (add ipv6_cidr to a vSwitch)")
+		return nil, fmt.Errorf("the world lacks %s, with two free addresses; see eniconform world --template", lacksV6)
 	}
 	return rapid.Custom(func(t *rapid.T) Case {
 		probe, h := e.drawCreate(t, homes, append([]string{"PrimaryIpAddress", "ClientToken"}, addressParams...)...)
@@ -188,7 +188,7 @@ func ipv6InUse(e *Env) (*rapid.Generator[Case], error) {
 func ipInUse(e *Env) (*rapid.Generator[Case], error) {
 	homes := e.homesWhere(func(h *Home) bool { return h.Room() > 1 })
 	if len(homes) == 0 {
-		return nil, fmt.Errorf("no home with room for two ENIs")
+		return nil, lackRoom(2)
 	}
 	byAssign := e.Profile.Rule("addr.ip-in-use").AppliesTo(ActionAssign) && e.Profile.Action(ActionAssign) != nil
 	return rapid.Custom(func(t *rapid.T) Case {
@@ -208,7 +208,7 @@ func ipInUse(e *Env) (*rapid.Generator[Case], error) {
 func (e *Env) anyHome() ([]Home, error) {
 	homes := e.homesWhere(func(h *Home) bool { return h.Room() > 0 })
 	if len(homes) == 0 {
-		return nil, fmt.Errorf("no home to send from")
+		return nil, lackRoom(1)
 	}
 	return homes, nil
 }
@@ -235,7 +235,7 @@ func aux(e *Env, homes []Home, err error, rule, action string, set func(*rapid.T
 	}
 	homes = slices.DeleteFunc(homes, func(h Home) bool { return !e.mayCall(e.keys[h.Key], action) })
 	if len(homes) == 0 {
-		return nil, fmt.Errorf("no key may call %s", action)
+		return nil, lackKey(action)
 	}
 	return rapid.Custom(func(t *rapid.T) Case {
 		h := rapid.SampledFrom(homes).Draw(t, "home")
@@ -251,7 +251,7 @@ func aux(e *Env, homes []Home, err error, rule, action string, set func(*rapid.T
 func (e *Env) Replay() (*rapid.Generator[Case], error) {
 	homes := e.homesWhere(func(h *Home) bool { return h.Room() > 0 })
 	if len(homes) == 0 {
-		return nil, fmt.Errorf("no home with room")
+		return nil, lackRoom(1)
 	}
 	return rapid.Custom(func(t *rapid.T) Case {
 		first, _ := e.drawCreate(t, homes, "ClientToken")
@@ -268,7 +268,7 @@ func (e *Env) CreateThenDescribe() (*rapid.Generator[Case], error) {
 	const describe = "DescribeNetworkInterfaces"
 	homes := e.homesWhere(func(h *Home) bool { return h.Room() > 0 && e.mayCall(e.keys[h.Key], describe) })
 	if len(homes) == 0 || e.Profile.Action(describe) == nil {
-		return nil, fmt.Errorf("no key may both create and describe")
+		return nil, lackKey(describe)
 	}
 	return rapid.Custom(func(t *rapid.T) Case {
 		create, h := e.drawCreate(t, homes)

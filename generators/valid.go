@@ -106,7 +106,7 @@ func (e *Env) drawCreate(t *rapid.T, homes []Home, skip ...string) (Step, Home) 
 func (e *Env) Valid() (*rapid.Generator[Case], error) {
 	homes := e.homesWhere(func(h *Home) bool { return h.Room() > 0 })
 	if len(homes) == 0 {
-		return nil, errors.New("no key may create an ENI anywhere in this world: no main key with a vSwitch and a VPC security group that have room")
+		return nil, errors.New("no key may create an ENI anywhere in this world: no main key with a vSwitch and a VPC security group that have room: add them (see eniconform world --template)")
 	}
 	return rapid.Custom(func(t *rapid.T) Case {
 		st, _ := e.drawCreate(t, homes)

@@ -99,15 +99,28 @@ func (h *Harness) verdict(id, kind, family, title, provenance, unreachable strin
 // whyNotExercised says why no answer was judged on a row: its property was
 // skipped (the skip reason), did not run, or ran without reaching it.
 func (h *Harness) whyNotExercised(id string) string {
-	ran := false
+	ran, cross := false, h.crossCutting(id)
 	for _, p := range h.Results.Props() {
-		if !p.Property.about(id) {
-			continue
-		}
-		if p.Skipped != "" {
+		switch {
+		case cross && p.Skipped == "":
+			ran = true // a cross-cutting aspect judges the answers of every property
+		case cross || !p.Property.about(id):
+		case p.Skipped != "":
 			return p.Skipped
+		default:
+			ran = true
 		}
-		ran = true
+	}
+	if ran && cross {
+		var hiding []string
+		for _, f := range h.Results.Findings() {
+			if f.Row != id && h.crossCutting(f.Row) && f.Fails(h.Strict) && !slices.Contains(hiding, f.Row) {
+				hiding = append(hiding, f.Row)
+			}
+		}
+		if len(hiding) > 0 {
+			return "no answer could be judged on it: the findings of " + strings.Join(hiding, ", ") + " hide it (fix those first)"
+		}
 	}
 	if stop := h.Stopped(); !ran && stop != nil {
 		return "the run stopped before its property ran: " + stop.Why
@@ -179,7 +192,8 @@ func familiesOf(vs []Verdict) []string {
 	return out
 }
 
-// writeFindings lists the findings by heading, and the rows not exercised.
+// writeFindings lists the findings by heading (the rows not exercised are
+// in the next steps, grouped by what the world lacks).
 func writeFindings(w io.Writer, s Summary) {
 	heads := []struct {
 		title string
@@ -206,15 +220,6 @@ func writeFindings(w io.Writer, s Summary) {
 				fmt.Fprintf(w, "      reproduce: %s\n", f.Reproduce)
 			}
 		}
-	}
-	var idle []string
-	for _, v := range s.Verdicts {
-		if v.Verdict == NotExercised {
-			idle = append(idle, fmt.Sprintf("  ○ %s: %s", v.ID, v.Reason))
-		}
-	}
-	if len(idle) > 0 {
-		fmt.Fprintf(w, "not exercised:\n%s\n", strings.Join(idle, "\n"))
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -236,10 +237,17 @@ func Run(o *Options, stderr io.Writer) int {
 	if o.console == nil {
 		fmt.Fprintln(o.out()) // Ginkgo's last line has no newline
 	}
-	if !passed || h.Stopped() != nil {
+	if !passed || h.Stopped() != nil || failing(h) {
 		return 1
 	}
 	return 0
+}
+
+// failing reports whether a finding fails the run, whichever spec saw it
+// (or none: a cross-cutting finding outside the specs --label-filter
+// selects), so that the exit status says what the summary says.
+func failing(h *harness.Harness) bool {
+	return slices.ContainsFunc(h.Results.Findings(), func(f *harness.Finding) bool { return f.Fails(h.Strict) })
 }
 
 // stopBefore ends a run whose preflight failed: the message on stderr, the

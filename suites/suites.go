@@ -20,6 +20,7 @@ import (
 
 	"github.com/eniconform/eniconform/harness"
 	"github.com/eniconform/eniconform/report"
+	"github.com/eniconform/eniconform/spec"
 	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
@@ -53,8 +54,12 @@ func describeCatalogue() bool {
 				}
 			})
 		}
+		every := []string{"cross-cutting"} // the run's profile filter selects it whatever the profile
+		for _, name := range spec.Names() {
+			every = append(every, harness.ProfileLabel(name))
+		}
 		It("every answer passes the cross-cutting checks (format, envelope, ID patterns, chosen addresses, post-state)",
-			Label("cross-cutting"), func() { crossCutting() })
+			Label(every...), func() { crossCutting() })
 	})
 	return true
 }

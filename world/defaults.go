@@ -8,7 +8,7 @@ const DefaultUID = "1000000000000001"
 
 // fillDefaults fills in what a manifest with one main account may leave
 // out: an account's type (main), the main account's uid, a RAM user's main
-// account, and the owner of VPCs and security groups. With several main
+// account, and the owner of VPCs, security groups and resource groups. With several main
 // accounts only a type and a RAM user's own uid (which nothing refers to)
 // are filled in: which account owns what must be said.
 func fillDefaults(w *oracle.World) {
@@ -42,6 +42,11 @@ func fillDefaults(w *oracle.World) {
 	for i := range w.SecurityGroups {
 		if w.SecurityGroups[i].Owner == "" {
 			w.SecurityGroups[i].Owner = uid
+		}
+	}
+	for i := range w.ResourceGroups {
+		if w.ResourceGroups[i].Owner == "" {
+			w.ResourceGroups[i].Owner = uid
 		}
 	}
 }

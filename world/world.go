@@ -1,8 +1,9 @@
 // Package world reads and writes world manifests: YAML files that describe
 // what exists on a target (accounts, regions, VPCs, vSwitches, security
-// groups, ENIs). It embeds the default world of the built-in emulator.
+// groups, ENIs). It embeds the default world of the built-in emulator and
+// the template a user adapts to describe their own target.
 //
-// Entry points: Default, Load (a file), Parse (bytes), YAML and JSON
+// Entry points: Default, TemplateYAML, Load (a file), Parse (bytes), YAML and JSON
 // (render). Errors name the file, line and field. The types are
 // oracle.World and its parts; their rules of consistency are
 // oracle.World.Validate, this package only locates its findings.
@@ -27,6 +28,14 @@ var defaultYAML []byte
 
 // DefaultYAML returns the default world's manifest, comments included.
 func DefaultYAML() []byte { return append([]byte(nil), defaultYAML...) }
+
+//go:embed template.yaml
+var templateYAML []byte
+
+// TemplateYAML returns the minimal commented manifest a user adapts to
+// their target (eniconform world --template): one account and its keys,
+// one region, the entries each rule family needs, every limit written out.
+func TemplateYAML() []byte { return append([]byte(nil), templateYAML...) }
 
 // Default returns a fresh copy of the default world. It panics if the
 // embedded manifest is invalid, which the package tests rule out.

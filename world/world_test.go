@@ -65,18 +65,41 @@ regions: [{id: cn-hangzhou, zones: [cn-hangzhou-h]}]
 vpcs: [{id: vpc-1, region: cn-hangzhou, cidr: 10.0.0.0/16}]
 vswitches: [{id: vsw-1, vpc: vpc-1, zone: cn-hangzhou-h, cidr: 10.0.0.0/24}]
 security_groups: [{id: sg-1, region: cn-hangzhou, vpc: vpc-1}]
+resource_groups: [{id: rg-1}]
 `
 	w, err := world.Parse("one.yaml", []byte(one))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if a := w.Accounts; a[0].UID != world.DefaultUID || a[0].Type != "main" || a[1].Main != world.DefaultUID ||
-		w.VPCs[0].Owner != world.DefaultUID || w.SecurityGroups[0].Owner != world.DefaultUID {
+		w.VPCs[0].Owner != world.DefaultUID || w.SecurityGroups[0].Owner != world.DefaultUID || w.ResourceGroups[0].Owner != world.DefaultUID {
 		t.Fatalf("defaults not filled in: %+v", w)
 	}
 	two := strings.Replace(one, "- {access_key_id: me, access_key_secret: s}",
 		"- {access_key_id: me, access_key_secret: s, uid: \"1\"}\n  - {access_key_id: you, access_key_secret: y, uid: \"2\"}", 1)
 	if _, err := world.Parse("two.yaml", []byte(two)); err == nil || !strings.Contains(err.Error(), "owner") {
 		t.Fatalf("two main accounts without owners must be refused, naming the field: %v", err)
+	}
+}
+
+// The template is a valid world of one main account whose limits are
+// written out at the documented defaults.
+func TestTemplateIsValidWithTheDefaultsWrittenOut(t *testing.T) {
+	w, err := world.Parse("template.yaml", world.TemplateYAML())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := oracle.NewState(w); err != nil {
+		t.Fatal(err)
+	}
+	a := w.Accounts[0]
+	if a.Owner() != world.DefaultUID || a.GroupsPerENI != oracle.DefaultGroupsPerENI || a.TagQuota != oracle.DefaultTagQuota ||
+		w.Regions[0].ENIQuota != oracle.DefaultENIQuota || w.SecurityGroups[0].Capacity != oracle.DefaultSGCapacity {
+		t.Errorf("the template's first account, region or group does not write the defaults out: %+v %+v %+v", a, w.Regions[0], w.SecurityGroups[0])
+	}
+	for _, k := range w.Accounts {
+		if k.Owner() != world.DefaultUID {
+			t.Errorf("key %s belongs to %s, want the one account", k.AccessKeyID, k.Owner())
+		}
 	}
 }

@@ -228,3 +228,32 @@ func TestTargetWithCredentialsIsRefused(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
 }
+
+// A fault that only the cross-cutting checks see fails the run (exit 1) on
+// every profile, also when --label-filter leaves the cross-cutting spec
+// out: the exit status says what the summary says.
+func TestCrossCuttingFindingsFailTheRun(t *testing.T) {
+	for _, args := range [][]string{
+		{"--profile", "current"},
+		{"--profile", "2018-doc"},
+		{"--profile", "current", "--label-filter", "gateway"},
+	} {
+		reports := t.TempDir()
+		args = append([]string{"run", "--fault", "request-id-missing", "--checks", "5", "--seed", "1", "--report-dir", reports}, args...)
+		code, stdout, stderr := execBin(t, args...)
+		if code != 1 || !strings.Contains(stdout, "cross-cutting findings") {
+			t.Errorf("%v: exit %d, want 1 with the cross-cutting findings\n%s\n%s", args, code, stdout, stderr)
+			continue
+		}
+		var s harness.Summary
+		readJSON(t, filepath.Join(reports, "summary.json"), &s)
+		if s.Verdict != "diverges" || s.Divergences == 0 {
+			t.Errorf("%v: summary verdict %q with %d divergences", args, s.Verdict, s.Divergences)
+		}
+		for _, v := range s.Verdicts {
+			if v.ID == "check.request-id" && v.Verdict == harness.NotExercised && !strings.Contains(v.Reason, "check.envelope") {
+				t.Errorf("%v: check.request-id not exercised for another reason than the envelope finding: %s", args, v.Reason)
+			}
+		}
+	}
+}

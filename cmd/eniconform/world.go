@@ -22,6 +22,7 @@ func worldCommand(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("eniconform world", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print JSON instead of the YAML manifest")
+	template := fs.Bool("template", false, "print a minimal commented manifest to adapt to your target (replace its IDs and keys)")
 	check := fs.String("check", "", "validate the manifest `FILE` (every problem with its line); with --target, also ask the target whether what it lists is there")
 	var cfg harness.Config
 	fs.StringVar(&cfg.Target, "target", "", "with --check: the base URL of the target to ask")
@@ -30,8 +31,9 @@ func worldCommand(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&cfg.AllowRealCloud, "allow-real-cloud", false, "permit a target under aliyuncs.com")
 	profile := fs.String("profile", spec.DefaultProfile, "spec profile the target follows: "+strings.Join(spec.Names(), ", "))
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: eniconform world [--json] | --check FILE [--target URL]\n\n"+
-			"Prints the default world of the built-in emulator, or checks a manifest: every problem with its line,\n"+
+		fmt.Fprintln(stderr, "usage: eniconform world [--json] | --template | --check FILE [--target URL]\n\n"+
+			"Prints the default world of the built-in emulator, or a minimal template to describe your target\n"+
+			"(--template: every entry says which rule needs it, every limit is written out), or checks a manifest: every problem with its line,\n"+
 			"and with --target whether the target has the keys, vSwitches, groups and ENIs it lists (nothing is\n"+
 			"created on a target that conforms). Exit 0: all as the world says; 1: something is not; 2: bad flags or file.")
 		fs.PrintDefaults()
@@ -40,6 +42,12 @@ func worldCommand(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	switch {
+	case *template && (*check != "" || *asJSON || cfg.Target != ""):
+		fmt.Fprintln(stderr, "eniconform world: --template goes alone")
+		return 2
+	case *template:
+		stdout.Write(world.TemplateYAML())
+		return 0
 	case *check != "":
 		return checkWorld(*check, *profile, cfg, stdout, stderr)
 	case cfg.Target != "":

@@ -38,6 +38,59 @@ func TestBodyLimit(t *testing.T) {
 	if most := BodyLimit(p, ActionDescribe, 0); most > 8<<20 {
 		t.Errorf("the largest limit is %d bytes, want at most 8 MiB", most)
 	}
+	// current: an ENI may carry 20 tags of 128-character keys and values,
+	// 16 groups, 10 private addresses or 49 secondary ones by count, 10
+	// IPv6 addresses (by list or count), 20 prefixes.
+	cur, err := spec.Get("current")
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := int64(16 + 10 + 49 + 10 + 10 + 10 + 10 + 20 + 20)
+	if got, want := BodyLimit(cur, ActionDescribe, 1)-64<<10, entry+items*160+12*20*(128+128); got != want {
+		t.Errorf("current: one Describe entry may take %d bytes, want %d", got, want)
+	}
+}
+
+// The reference emulator's largest ENI entries, in either format, fit the
+// limit of their page: 10 ENIs with every list full and every text at its
+// longest, of characters that are escaped in the body.
+func TestBodyLimitHoldsTheLargestEntries(t *testing.T) {
+	p, err := spec.Get("current")
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := func(n int) string { return strings.Repeat("<", n) }
+	eni := oracle.ENIView{NetworkInterfaceID: "eni-" + strings.Repeat("x", 20), Status: "Available", VpcID: "vpc-main", VSwitchID: "vsw-main",
+		ZoneID: "cn-hangzhou-h", PrivateIPAddress: "172.16.100.100", MACAddress: "00:16:3e:00:00:01",
+		NetworkInterfaceName: long(128), Description: long(256), Type: "Secondary", ResourceGroupID: "rg-" + strings.Repeat("x", 20),
+		OwnerID: "1000000000000001", TrafficMode: "Standard", QueueNumber: 16, QueuePairNumber: 16}
+	for i := range 16 {
+		eni.SecurityGroupIDs = append(eni.SecurityGroupIDs, "sg-"+strings.Repeat("x", 20)+strconv.Itoa(i))
+	}
+	for i := range 49 {
+		eni.SecondaryIPs = append(eni.SecondaryIPs, "172.16.100."+strconv.Itoa(i))
+	}
+	for i := range 10 {
+		eni.IPv6s = append(eni.IPv6s, "2408:4005:3f0:1200:ffff:ffff:ffff:"+strconv.Itoa(1000+i))
+	}
+	for range 20 {
+		eni.Tags = append(eni.Tags, oracle.Tag{Key: long(128), Value: long(128)})
+	}
+	obs := &oracle.Observation{RequestID: strings.Repeat("R", 36), TotalCount: 10, PageNumber: 1, PageSize: 10}
+	for range 10 {
+		obs.ENIs = append(obs.ENIs, eni)
+	}
+	limit := BodyLimit(p, ActionDescribe, 10)
+	for _, format := range []string{"JSON", "XML"} {
+		obs.Format = format
+		rec := httptest.NewRecorder()
+		Render(rec, p, ActionDescribe, obs)
+		if n := int64(rec.Body.Len()); n > limit {
+			t.Errorf("%s: a page of 10 of the largest ENIs takes %d bytes, over the limit of %d", format, n, limit)
+		} else {
+			t.Logf("%s: %d bytes of a limit of %d", format, n, limit)
+		}
+	}
 }
 
 // countingBody yields n bytes of 'x' and counts what was read.
