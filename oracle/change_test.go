@@ -164,3 +164,53 @@ func TestChangesInFlightAreTakenBack(t *testing.T) {
 		t.Errorf("a listing by the name a Modify in flight gives may be empty: %v", d)
 	}
 }
+
+// An Assign of an ENI whose create was still in flight when another
+// request was predicted is taken into account when that request is judged
+// again on its own state with the Assign in flight (the harness's
+// fitsLater): in one run the target gave 172.16.0.40 to the Assign first
+// and answered the create that asked for it Duplicated, which was right.
+func TestAChangeOfAnENIMadeMeanwhileCountsInAnEarlierState(t *testing.T) {
+	m := current(t)
+	s0 := state(t)
+	pc := m.Predict(&s0, with(create(), "PrimaryIpAddress", "172.16.0.50"))
+	before, fc := m.Begin(s0, &pc) // the create of the ENI, in flight
+	y := with(create(), "PrimaryIpAddress", "172.16.0.40")
+	if py := m.Predict(&before, y); !py.Success() || len(py.Maybe) != 0 {
+		t.Fatalf("the create of a free address is predicted %v, maybe %v", py.Winner, py.Maybe)
+	}
+	made := m.Answer(&s0, &pc, oracle.Choice{RequestID: "0E3F1F4C-0000-4000-8000-000000000000", ENIID: eniID(1), IPOffset: 3, MAC: "00:16:3e:00:01:02"})
+	now := m.Next(m.End(before, fc), &pc, &made)
+	assign := act("AssignPrivateIpAddresses", "NetworkInterfaceId", eniID(1), "PrivateIpAddress.1", "172.16.0.40")
+	pa := m.Predict(&now, assign)
+	if !pa.Success() {
+		t.Fatalf("the Assign is predicted %s", pa.Winner.ID)
+	}
+	judged, _ := m.Begin(before, &pa) // before knows no ENI eniID(1)
+	if q := m.Predict(&judged, y); q.Winner != nil || len(q.Maybe) != 1 || q.Maybe[0].ID != "addr.ip-in-use" {
+		t.Errorf("with the Assign in flight, the create of its address is predicted %v, maybe %v; want success or addr.ip-in-use", q.Winner, q.Maybe)
+	}
+}
+
+// A listing whose only filter item is empty (a step naming the ENI of a
+// create that failed) is no filter at all (decision empty-is-absent): it
+// lists the lane, as the model's own settling takes it to. A target that
+// answered it with nothing once made the model forget every ENI.
+func TestAnEmptyFilterItemFiltersNothing(t *testing.T) {
+	m := current(t)
+	all := describeAll(t, m, act("DescribeNetworkInterfaces"))
+	empty := describeAll(t, m, act("DescribeNetworkInterfaces", "NetworkInterfaceId.1", "", "PrivateIpAddress.1", ""))
+	if len(all) == 0 || !slices.Equal(all, empty) {
+		t.Errorf("with empty filter items the listing shows %v, without %v", empty, all)
+	}
+}
+
+func describeAll(t *testing.T, m *oracle.Model, r *oracle.Request) []string {
+	t.Helper()
+	_, o := serve(t, m, state(t), r, 91)
+	var ids []string
+	for _, v := range o.ENIs {
+		ids = append(ids, v.NetworkInterfaceID)
+	}
+	return ids
+}

@@ -48,9 +48,19 @@ type spanDelta struct {
 }
 
 // mayChange records that a change may or may not have taken effect on
-// each ENI it names.
+// each ENI it names. When the state does not hold the ENI the change was
+// predicted on (a state from before the create that made it was answered:
+// fitsLater judges an answer on the state it was predicted in, with the
+// requests that started later in flight), that ENI as the prediction saw
+// it stands in, so that the addresses the change may take still count.
 func (m *Model) mayChange(s State, e *eval, f InFlight) (State, InFlight) {
-	for _, rec := range e.targets(&s) {
+	targets := e.targets(&s)
+	if len(targets) == 0 && e.eni != nil && !placeholder(e.eni.ID) {
+		if _, ok := s.eni(e.eni.ID); !ok {
+			targets = []eniRec{*e.eni}
+		}
+	}
+	for _, rec := range targets {
 		s = s.unsettle(rec.ID, +1)
 		var mv moved
 		s, mv = s.mayMove(rec, e.changed(rec, nil))
