@@ -15,6 +15,9 @@ type filter struct {
 func (e *eval) filters() filter {
 	f := filter{tags: e.tags()}
 	for _, it := range e.items {
+		if it.value == "" {
+			continue // an empty item is absent (decision empty-is-absent): it selects nothing away
+		}
 		switch it.p.Name {
 		case "NetworkInterfaceId.N":
 			f.ids = append(f.ids, it.value)
