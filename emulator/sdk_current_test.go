@@ -108,14 +108,7 @@ func TestGoSDKv7CurrentProfile(t *testing.T) {
 				SecurityGroupIds: tea.StringSlice([]string{group, sideGroup}), Tag: tags,
 				SecondaryPrivateIpAddressCount: tea.Int32(secondaries),
 				NetworkInterfaceName:           tea.String(sdkName), Description: tea.String(sdkDescription)}
-			out, err := c.CreateNetworkInterface(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			id := tea.StringValue(out.Body.NetworkInterfaceId)
-			if !eniPattern.MatchString(id) || tea.Int32Value(out.StatusCode) != 200 {
-				t.Fatalf("CreateNetworkInterface: HTTP %d, ID %q", tea.Int32Value(out.StatusCode), id)
-			}
+			id := createV7(t, c, req)
 			got := describeModernV7(t, c, id)
 			if d := cmp.Diff(wantModern(sdkName, got), got); d != "" {
 				t.Errorf("Describe (-want +got):\n%s", d)
@@ -211,14 +204,7 @@ func TestClassicSDKCurrentProfile(t *testing.T) {
 			req.Tag = &[]ecs1.CreateNetworkInterfaceTag{{Key: "env", Value: modernTags["env"]}, {Key: "team", Value: modernTags["team"]}}
 			req.SecondaryPrivateIpAddressCount = "2"
 			req.NetworkInterfaceName, req.Description = sdkName, sdkDescription
-			out, err := c.CreateNetworkInterface(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			id := out.NetworkInterfaceId
-			if !eniPattern.MatchString(id) || out.GetHttpStatus() != 200 {
-				t.Fatalf("CreateNetworkInterface: HTTP %d, ID %q", out.GetHttpStatus(), id)
-			}
+			id := createClassic(t, c, req)
 			got := describeModernClassic(t, srv, c, format, id)
 			if d := cmp.Diff(wantModern(sdkName, got), got); d != "" {
 				t.Errorf("Describe (-want +got):\n%s", d)

@@ -113,14 +113,7 @@ func TestGoSDKv7(t *testing.T) {
 			c := v7Client(t, srv, algorithm)
 			req := &ecs7.CreateNetworkInterfaceRequest{RegionId: tea.String(region), VSwitchId: tea.String(vswitch),
 				SecurityGroupId: tea.String(group), NetworkInterfaceName: tea.String(sdkName), Description: tea.String(sdkDescription)}
-			out, err := c.CreateNetworkInterface(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			id := tea.StringValue(out.Body.NetworkInterfaceId)
-			if !eniPattern.MatchString(id) || tea.Int32Value(out.StatusCode) != 200 {
-				t.Fatalf("CreateNetworkInterface: HTTP %d, ID %q", tea.Int32Value(out.StatusCode), id)
-			}
+			id := createV7(t, c, req)
 			got := describeV7(t, c, id)
 			if d := cmp.Diff([]oracle.ENIView{wantView(id, got[0].PrivateIPAddress, got[0].MACAddress)}, got); d != "" {
 				t.Errorf("Describe (-want +got):\n%s", d)
@@ -128,7 +121,7 @@ func TestGoSDKv7(t *testing.T) {
 			checkServerChoices(t, srv, got[0])
 
 			req.VSwitchId = tea.String(nosuchVSwitch)
-			_, err = c.CreateNetworkInterface(req)
+			_, err := c.CreateNetworkInterface(req)
 			var sdkErr *tea.SDKError
 			if !errors.As(err, &sdkErr) || tea.StringValue(sdkErr.Code) != vswitchNotFound || tea.IntValue(sdkErr.StatusCode) != 404 {
 				t.Fatalf("unknown vSwitch: want *tea.SDKError %s 404, got %T %v", vswitchNotFound, err, err)
@@ -143,6 +136,21 @@ func TestGoSDKv7(t *testing.T) {
 			}
 		})
 	}
+}
+
+// createV7 creates an ENI with the Go SDK v7 and returns its ID, failing
+// unless the answer is HTTP 200 with an ID of the documented form.
+func createV7(t *testing.T, c *ecs7.Client, req *ecs7.CreateNetworkInterfaceRequest) string {
+	t.Helper()
+	out, err := c.CreateNetworkInterface(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := tea.StringValue(out.Body.NetworkInterfaceId)
+	if !eniPattern.MatchString(id) || tea.Int32Value(out.StatusCode) != 200 {
+		t.Fatalf("CreateNetworkInterface: HTTP %d, ID %q", tea.Int32Value(out.StatusCode), id)
+	}
+	return id
 }
 
 // describeV7 lists the ENI id with the Go SDK v7.
@@ -201,14 +209,7 @@ func TestClassicSDK(t *testing.T) {
 			req.AcceptFormat = format
 			req.RegionId, req.VSwitchId, req.SecurityGroupId = region, vswitch, group
 			req.NetworkInterfaceName, req.Description = sdkName, sdkDescription
-			out, err := c.CreateNetworkInterface(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			id := out.NetworkInterfaceId
-			if !eniPattern.MatchString(id) || out.GetHttpStatus() != 200 {
-				t.Fatalf("CreateNetworkInterface: HTTP %d, ID %q", out.GetHttpStatus(), id)
-			}
+			id := createClassic(t, c, req)
 			got := describeClassic(t, srv, c, format, id)
 			if d := cmp.Diff([]oracle.ENIView{wantView(id, got[0].PrivateIPAddress, got[0].MACAddress)}, got); d != "" {
 				t.Errorf("Describe (-want +got):\n%s", d)
@@ -219,7 +220,7 @@ func TestClassicSDK(t *testing.T) {
 			aim(bad, srv)
 			bad.AcceptFormat = format
 			bad.RegionId, bad.VSwitchId, bad.SecurityGroupId = region, nosuchVSwitch, group
-			_, err = c.CreateNetworkInterface(bad)
+			_, err := c.CreateNetworkInterface(bad)
 			checkClassicError(t, format, err)
 
 			del := ecs1.CreateDeleteNetworkInterfaceRequest()
@@ -234,6 +235,20 @@ func TestClassicSDK(t *testing.T) {
 			}
 		})
 	}
+}
+
+// createClassic creates an ENI with the classic SDK and returns its ID,
+// failing unless the answer is HTTP 200 with an ID of the documented form.
+func createClassic(t *testing.T, c *ecs1.Client, req *ecs1.CreateNetworkInterfaceRequest) string {
+	t.Helper()
+	out, err := c.CreateNetworkInterface(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !eniPattern.MatchString(out.NetworkInterfaceId) || out.GetHttpStatus() != 200 {
+		t.Fatalf("CreateNetworkInterface: HTTP %d, ID %q", out.GetHttpStatus(), out.NetworkInterfaceId)
+	}
+	return out.NetworkInterfaceId
 }
 
 // checkClassicError checks the classic SDK's error for an unknown vSwitch.
