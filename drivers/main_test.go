@@ -7,10 +7,8 @@ package drivers_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -25,6 +23,7 @@ import (
 	_ "github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 
 	"github.com/eniconform/eniconform/emulator"
+	"github.com/eniconform/eniconform/internal/testbin"
 	"github.com/eniconform/eniconform/internal/wire"
 	"github.com/eniconform/eniconform/oracle"
 	"github.com/eniconform/eniconform/sdkdriver"
@@ -42,31 +41,8 @@ const (
 // bin is where TestMain built the Go drivers, once per test binary.
 var bin string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "eniconform-drivers-")
-	if err == nil {
-		bin = dir
-		err = build(dir)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "building the drivers:", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-// build compiles the Go drivers into dir.
-func build(dir string) error {
-	var out bytes.Buffer
-	cmd := exec.Command("go", "build", "-o", dir+string(os.PathSeparator), "./gov7", "./goclassic")
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("%v\n%s", err, out.String())
-	}
-	return nil
-}
+// TestMain builds the Go drivers into bin.
+func TestMain(m *testing.M) { testbin.Run(m, &bin, "./gov7", "./goclassic") }
 
 // subject is one shipped driver.
 type subject struct {
